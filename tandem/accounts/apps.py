@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "tandem.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from tandem.accounts import personal_data
+
+        personal_data.register(
+            "account",
+            export=personal_data.export_account,
+            erase=personal_data.erase_account_extras,
+        )

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    CLIENT = "client", "Client"
+    THERAPIST = "therapist", "Therapist"
+    EDITOR = "editor", "Editor"
+    VERIFIER = "verifier", "Verifier"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles that can see other people's data or publish in Tandem's name: they must use MFA.
+ROLES_REQUIRING_MFA = frozenset({Role.THERAPIST, Role.EDITOR, Role.VERIFIER, Role.ADMINISTRATOR})
+STAFF_ROLES = frozenset({Role.EDITOR, Role.VERIFIER, Role.ADMINISTRATOR})
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("role", Role.CLIENT)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra["role"] = Role.ADMINISTRATOR
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account. Email is the login; the role decides what else they see."""
+
+    # Stored lower-cased (see save), so a plain unique index is case-insensitive in effect.
+    email = models.EmailField("email address", max_length=254, unique=True)
+    name = models.CharField("name", max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
+    is_active = models.BooleanField(default=True)
+    # Derived from the role on save, kept as a column because Django's admin reads it.
+    is_staff = models.BooleanField(default=False, editable=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email = self.email.strip().lower()
+        self.is_staff = self.role in STAFF_ROLES
+        self.is_superuser = self.role == Role.ADMINISTRATOR
+        super().save(*args, **kwargs)
+
+    @property
+    def needs_mfa(self) -> bool:
+        return self.role in ROLES_REQUIRING_MFA
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email.split("@", 1)[0]

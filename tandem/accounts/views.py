@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import json
+
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from tandem.accounts import personal_data
+from tandem.accounts.forms import DeleteAccountForm
+from tandem.accounts.models import User
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # guaranteed by @login_required
+    return request.user
+
+
+@require_safe
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/my_data.html",
+        {
+            "sections": personal_data.sections(),
+            "delete_form": DeleteAccountForm(user=_user(request)),
+        },
+    )
+
+
+@require_safe
+@login_required
+@reauthentication_required
+def export_my_data(request: HttpRequest) -> HttpResponse:
+    # Asking for the password again first: the file holds everything, and the browser may be
+    # on a shared computer that someone left signed in.
+    payload = personal_data.export_user(_user(request))
+    response = HttpResponse(
+        json.dumps(payload, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="tandem-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["POST"])
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = DeleteAccountForm(request.POST, user=user)
+    if not form.is_valid():
+        return render(
+            request,
+            "accounts/my_data.html",
+            {"sections": personal_data.sections(), "delete_form": form},
+            status=400,
+        )
+    personal_data.erase_user(user)
+    logout(request)
+    messages.success(request, "Your account and everything in it have been deleted.")
+    return redirect("home")

@@ -1,0 +1,17 @@
+"""Tandem's JSON API, version 1, with its OpenAPI description at /api/v1/openapi.json.
+
+Each app keeps its routes in its own ``api.py`` as a ninja ``Router``; they are mounted here.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description="Instruments, scoring, the therapist directory and bookings.",
+    urls_namespace="api-v1",
+    # Swagger UI would load scripts from a CDN; the OpenAPI JSON is enough and stays on-site.
+    docs_url=None,
+)
