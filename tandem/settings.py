@@ -137,7 +137,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "tandem.sqlite3",
+            "NAME": str(DATA_DIR / "tandem.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 10,
@@ -186,8 +186,8 @@ TASKS = {
 # --- Accounts and authentication --------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "tandem.accounts.backends.RolePermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "tandem.accounts.backends.RolePermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

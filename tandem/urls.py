@@ -1,7 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from tandem.api import api
 
@@ -10,7 +10,7 @@ admin.site.site_title = "Tandem"
 # The admin signs in through allauth, so staff go through the same rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.core.urls")),
     path("", include("tandem.accounts.urls")),
     path("accounts/", include("allauth.urls")),

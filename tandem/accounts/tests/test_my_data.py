@@ -1,0 +1,127 @@
+import json
+
+import pytest
+from django.urls import reverse
+
+from tandem.accounts import personal_data
+from tandem.accounts.models import User
+from tandem.conftest import PASSWORD, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _recently_authenticated(http, user):
+    """Sign in with the form and confirm the password again, as a person would."""
+    http.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    http.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    return http
+
+
+@pytest.fixture
+def notes_section():
+    """A stand-in app that keeps one note per person, plugged into the registry."""
+    notes: dict[int, str] = {}
+    personal_data.register(
+        "test_notes",
+        export=lambda user: {"note": notes.get(user.pk)},
+        erase=lambda user: notes.pop(user.pk, None),
+    )
+    yield notes
+    personal_data._sections.pop("test_notes")
+
+
+def test_the_my_data_page_needs_an_account(anonymous):
+    response = anonymous.get(reverse("my_data"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_the_export_asks_for_the_password_again_first(client_user):
+    response = client_for(client_user).get(reverse("my_data_export"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_reauthenticate"))
+
+
+def test_the_export_holds_this_persons_data_and_nobody_elses(
+    anonymous, client_user, unrelated_client_user, notes_section
+):
+    notes_section[client_user.pk] = "mine"
+    notes_section[unrelated_client_user.pk] = "not mine"
+    http = _recently_authenticated(anonymous, client_user)
+
+    response = http.get(reverse("my_data_export"))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="tandem-my-data-')
+    assert response["Cache-Control"] == "no-store"
+    exported = json.loads(response.content)
+    assert exported["sections"]["account"]["email"] == client_user.email
+    assert exported["sections"]["test_notes"] == {"note": "mine"}
+    assert "not mine" not in response.content.decode()
+    assert unrelated_client_user.email not in response.content.decode()
+
+
+def test_the_export_never_contains_mfa_secrets(anonymous, therapist_user):
+    from allauth.mfa.models import Authenticator
+
+    secret_data = json.dumps(Authenticator.objects.get(user=therapist_user).data)
+    exported = personal_data.export_user(therapist_user)
+
+    assert exported["sections"]["account"]["two_step_verification"][0]["type"] == "totp"
+    assert secret_data not in json.dumps(exported)
+
+
+def test_deleting_the_account_erases_every_section_and_signs_out(client_user, notes_section):
+    notes_section[client_user.pk] = "mine"
+    http = client_for(client_user)
+
+    response = http.post(reverse("my_data_delete"), {"password": PASSWORD, "confirm": "on"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=client_user.pk).exists()
+    assert client_user.pk not in notes_section
+    assert "_auth_user_id" not in http.session
+
+
+def test_a_wrong_password_deletes_nothing(client_user, notes_section):
+    notes_section[client_user.pk] = "mine"
+
+    response = client_for(client_user).post(
+        reverse("my_data_delete"), {"password": "not-my-password", "confirm": "on"}
+    )
+
+    assert response.status_code == 400
+    assert "That is not your password" in response.content.decode()
+    assert User.objects.filter(pk=client_user.pk).exists()
+    assert notes_section[client_user.pk] == "mine"
+
+
+def test_deleting_needs_the_confirmation_box(client_user):
+    response = client_for(client_user).post(reverse("my_data_delete"), {"password": PASSWORD})
+
+    assert response.status_code == 400
+    assert User.objects.filter(pk=client_user.pk).exists()
+
+
+def test_deleting_refuses_get_and_anonymous_visitors(anonymous, client_user):
+    assert client_for(client_user).get(reverse("my_data_delete")).status_code == 405
+    response = anonymous.post(reverse("my_data_delete"), {"password": PASSWORD, "confirm": "on"})
+    assert response.status_code == 302
+    assert User.objects.filter(pk=client_user.pk).exists()
+
+
+def test_a_failing_eraser_leaves_everything_in_place(client_user, notes_section):
+    def broken(user):
+        raise RuntimeError("disk on fire")
+
+    personal_data.register("test_broken", export=lambda user: None, erase=broken)
+    notes_section[client_user.pk] = "mine"
+    try:
+        with pytest.raises(RuntimeError):
+            personal_data.erase_user(client_user)
+    finally:
+        personal_data._sections.pop("test_broken")
+
+    assert User.objects.filter(pk=client_user.pk).exists()
