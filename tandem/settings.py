@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tandem.lib",
     "tandem.accounts",
     "tandem.core",
+    "tandem.journal",
 ]
 
 MIDDLEWARE = [
@@ -359,3 +360,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Journal ----------------------------------------------------------------------------
+# Comment anti-spam: a form sent sooner than this after the page loaded is refused (people
+# read first; bots post at once), and each address and IP may post a few comments per window.
+JOURNAL_COMMENT_MIN_SECONDS = env_int("JOURNAL_COMMENT_MIN_SECONDS", default=3, minimum=0)
+JOURNAL_COMMENT_RATE_LIMIT = env_int("JOURNAL_COMMENT_RATE_LIMIT", default=4, minimum=1)
+JOURNAL_COMMENT_RATE_WINDOW_SECONDS = env_int(
+    "JOURNAL_COMMENT_RATE_WINDOW_SECONDS", default=600, minimum=1
+)
+# More links than this in one comment marks it as spam; any link at all holds it for a person.
+JOURNAL_COMMENT_MAX_LINKS = env_int("JOURNAL_COMMENT_MAX_LINKS", default=2, minimum=0)
+JOURNAL_COMMENT_BANNED_WORDS = env_list(
+    "JOURNAL_COMMENT_BANNED_WORDS",
+    default=["viagra", "cialis", "casino", "crypto giveaway", "payday loan", "seo services"],
+)
+# How long the links in comment emails (delete my comment, stop reply emails) keep working.
+JOURNAL_EMAIL_LINK_MAX_AGE_DAYS = env_int("JOURNAL_EMAIL_LINK_MAX_AGE_DAYS", default=90, minimum=1)
+# --- End of journal ---------------------------------------------------------------------

@@ -1,14 +1,32 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.urls import URLPattern, URLResolver, include, path, reverse
 
 from tandem.api import api
+from tandem.journal import views as journal_views
+from tandem.journal.sitemaps import sitemaps as journal_sitemaps
 
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem"
 # The admin signs in through allauth, so staff go through the same rate limits and MFA.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+
+class StaticPagesSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self) -> list[str]:
+        return ["home", "help_now", "for_therapists"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+# sitemap.xml: each app adds its own sitemaps to this dict.
+SITEMAPS: dict[str, type[Sitemap]] = {"pages": StaticPagesSitemap, **journal_sitemaps}
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.core.urls")),
@@ -16,6 +34,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("journal/", include("tandem.journal.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", journal_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:
