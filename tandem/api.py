@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from tandem.directory.api import router as directory_router
+
 api = NinjaAPI(
     title="Tandem API",
     version="1",
@@ -15,3 +17,4 @@ api = NinjaAPI(
     # Swagger UI would load scripts from a CDN; the OpenAPI JSON is enough and stays on-site.
     docs_url=None,
 )
+api.add_router("/", directory_router)

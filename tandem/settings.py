@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.core",
     "tandem.journal",
+    "tandem.directory",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,363 @@
+"""Directory search: filters, sorts and pages over public profiles, fast at a million rows.
+
+Every filter is a test on one column of the profile row (booleans, fee columns, bit masks
+for specialties, approaches and languages, a latitude/longitude box), the text filter uses
+the database's full-text index (``textsearch.py``), and each sort has an index that starts
+with ``status`` and carries every filter column. Counting every match would read every
+match, which for a rare combination of filters is the whole index, so a page reads one row
+more than it shows to know whether there is a next one, and says "more than 20".
+
+"Best match" is deliberately plain: therapists accepting new clients first, then the order
+profiles were created in. It never looks at the tier (DESIGN.md: a tier never buys rank).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import ExpressionWrapper, F, FloatField, Q
+from django.db.models.lookups import GreaterThan
+
+from tandem.directory import hooks
+from tandem.directory.gazetteer import Town, bounding_box, haversine_km
+from tandem.directory.models import (
+    Format,
+    TherapistProfile,
+    TherapistProfileQuerySet,
+    format_money,
+)
+from tandem.directory.textsearch import text_condition
+from tandem.directory.vocab import APPROACHES, LANGUAGES, SPECIALTIES
+
+__all__ = [
+    "PAGE_SIZE",
+    "SORTS",
+    "Listing",
+    "Relaxation",
+    "SearchParams",
+    "SearchResults",
+    "available_sorts",
+    "bit_condition",
+    "fetch_page",
+    "near_condition",
+    "search_profiles",
+]
+
+PAGE_SIZE = 20
+RELAXATION_CAP = 20
+RELAXATION_TRIES = 4
+RELAXATION_ORDER = [
+    "q",
+    "near",
+    "language",
+    "approach",
+    "gender",
+    "sliding_scale",
+    "max_fee_minor",
+    "tier",
+    "specialty",
+    "couples",
+    "format",
+    "accepting",
+]
+MAX_PAGE = 50
+KM_PER_DEGREE = 111.195  # one degree of latitude, on the mean Earth radius
+
+SORTS = {
+    "best": "Best match",
+    "fee": "Lowest fee",
+    "nearest": "Nearest",
+    "soonest": "Soonest free slot",
+}
+
+
+def available_sorts(*, has_town: bool) -> dict[str, str]:
+    sorts = dict(SORTS)
+    if not has_town:
+        sorts.pop("nearest")
+    if hooks.soonest_sort() is None:
+        sorts.pop("soonest")
+    return sorts
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A validated search. ``town`` is the gazetteer's town for ``near``."""
+
+    q: str = ""
+    format: str = ""
+    near: str = ""
+    town: Town | None = None
+    within_km: int = 25
+    max_fee_minor: int | None = None
+    currency: str = "GBP"
+    sliding_scale: bool = False
+    specialty: str = ""
+    approach: str = ""
+    couples: bool = False
+    language: str = ""
+    gender: str = ""
+    tier: str = ""
+    accepting: bool = False
+    sort: str = "best"
+    page: int = 1
+
+    def query_items(self, **overrides: Any) -> list[tuple[str, str]]:
+        """The URL query for this search (only what differs from the defaults)."""
+        params = replace(self, **overrides)
+        items: list[tuple[str, str]] = []
+        for item in fields(self):
+            name = item.name
+            if name in ("town", "max_fee_minor", "currency", "within_km"):
+                continue
+            value = getattr(params, name)
+            if value == item.default:
+                continue
+            items.append((name, "1" if value is True else str(value)))
+            if name == "near":
+                items.append(("within_km", str(params.within_km)))
+        if params.max_fee_minor is not None:
+            whole = params.max_fee_minor / 100
+            items.append(("max_fee", f"{whole:g}"))
+            items.append(("currency", params.currency))
+        return items
+
+    def querystring(self, **overrides: Any) -> str:
+        return urlencode(self.query_items(**overrides))
+
+
+@dataclass(frozen=True)
+class Listing:
+    profile: TherapistProfile
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A filter whose removal would find therapists, for an empty result."""
+
+    label: str
+    count: int
+    querystring: str
+
+
+@dataclass
+class SearchResults:
+    """One page of results. ``total`` is exact when ``total_is_capped`` is false (the last
+    page); otherwise it counts up to this page and there are more."""
+
+    params: SearchParams
+    listings: list[Listing]
+    total: int
+    total_is_capped: bool
+    relaxations: list[Relaxation] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        """Pages known so far: this one, plus one if there are more."""
+        return min(MAX_PAGE, self.params.page + (1 if self.total_is_capped else 0))
+
+    @property
+    def has_next(self) -> bool:
+        return self.total_is_capped and self.params.page < MAX_PAGE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.params.page > 1
+
+    @property
+    def next_query(self) -> str:
+        return self.params.querystring(page=self.params.page + 1)
+
+    @property
+    def previous_query(self) -> str:
+        return self.params.querystring(page=self.params.page - 1)
+
+
+def bit_condition(field_name: str, bit: int) -> GreaterThan:
+    """``field & bit > 0``, for the bit-mask columns (bits stay below the sign bit)."""
+    return GreaterThan(F(field_name).bitand(bit), 0)
+
+
+def _squared_degrees(town: Town) -> ExpressionWrapper:
+    # An equirectangular approximation: within 1% of the great-circle distance at the
+    # distances a person travels to a therapist, and plain arithmetic every database does.
+    scale = math.cos(math.radians(town.latitude))
+    d_lat = F("latitude") - town.latitude
+    d_lng = (F("longitude") - town.longitude) * scale
+    return ExpressionWrapper(d_lat * d_lat + d_lng * d_lng, output_field=FloatField())
+
+
+def near_condition(town: Town, km: float) -> Q:
+    """In the box around the town (the index's range), then inside the circle."""
+    min_lat, max_lat, min_lng, max_lng = bounding_box(town.latitude, town.longitude, km)
+    return Q(
+        latitude__gte=min_lat,
+        latitude__lte=max_lat,
+        longitude__gte=min_lng,
+        longitude__lte=max_lng,
+    )
+
+
+def _filters(params: SearchParams) -> list[tuple[str, str, Any]]:
+    """(name, label, condition) for each active filter; the names are SearchParams fields
+    so an empty result can say which to remove."""
+    active: list[tuple[str, str, Any]] = []
+    if params.q:
+        condition = text_condition(params.q)
+        if condition is not None:
+            active.append(("q", f"the words “{params.q}”", condition))
+    if params.format:
+        column = {
+            Format.VIDEO: "offers_video",
+            Format.PHONE: "offers_phone",
+            Format.IN_PERSON: "offers_in_person",
+        }[Format(params.format)]
+        label = Format(params.format).label.lower()
+        active.append(("format", f"{label} sessions", Q(**{column: True})))
+    if params.town is not None:
+        active.append(
+            (
+                "near",
+                f"within {params.within_km} km of {params.town.name}",
+                Q(offers_in_person=True) & near_condition(params.town, params.within_km),
+            )
+        )
+    if params.max_fee_minor is not None:
+        column = "fee_couple_minor" if params.couples else "fee_individual_minor"
+        active.append(
+            (
+                "max_fee_minor",
+                f"a fee of {format_money(params.max_fee_minor, params.currency)} or less",
+                Q(currency=params.currency, **{f"{column}__lte": params.max_fee_minor}),
+            )
+        )
+    if params.sliding_scale:
+        active.append(
+            ("sliding_scale", "a sliding scale", Q(sliding_scale_min_minor__isnull=False))
+        )
+    if params.specialty:
+        term = SPECIALTIES[params.specialty]
+        active.append(
+            (
+                "specialty",
+                f"works with {term.label.lower()}",
+                bit_condition("specialty_bits", term.bit),
+            )
+        )
+    if params.approach:
+        term = APPROACHES[params.approach]
+        active.append(("approach", term.label, bit_condition("approach_bits", term.bit)))
+    if params.couples:
+        active.append(("couples", "sees couples", Q(sees_couples=True)))
+    if params.language:
+        term = LANGUAGES[params.language]
+        active.append(
+            ("language", f"speaks {term.label}", bit_condition("language_bits", term.bit))
+        )
+    if params.gender:
+        active.append(("gender", "gender", Q(gender=params.gender)))
+    if params.tier:
+        active.append(("tier", f"{params.tier} tier", Q(tier=params.tier)))
+    if params.accepting:
+        active.append(("accepting", "taking new clients", Q(accepting_new_clients=True)))
+    return active
+
+
+def _apply(queryset: TherapistProfileQuerySet, conditions: list[Any]) -> TherapistProfileQuerySet:
+    for condition in conditions:
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def _ordered(queryset: TherapistProfileQuerySet, params: SearchParams) -> TherapistProfileQuerySet:
+    if params.sort == "fee":
+        column = "fee_couple_minor" if params.couples else "lowest_fee_minor"
+        return queryset.order_by(column, "id")
+    if params.sort == "nearest" and params.town is not None:
+        # The distance from the index's point of view: the "near" box filter already narrowed
+        # the rows, so sorting them by the arithmetic is cheap.
+        return queryset.alias(distance=_squared_degrees(params.town)).order_by("distance", "id")
+    if params.sort == "soonest":
+        order = hooks.soonest_sort()
+        if order is not None:
+            return order(queryset)
+    return queryset.order_by("-accepting_new_clients", "id")
+
+
+def fetch_page(
+    queryset: TherapistProfileQuerySet, offset: int, size: int
+) -> list[TherapistProfile]:
+    """The rows of one page, in two steps: the ids from the search index alone, then those
+    rows by primary key. One query reading whole rows would read a wide row for every row
+    a filter rejects."""
+    ids = list(queryset.values_list("id", flat=True)[offset : offset + size])
+    found = TherapistProfile.objects.defer("statement_html", "search_text").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def bounded_count(queryset: TherapistProfileQuerySet, cap: int) -> tuple[int, bool]:
+    """The number of rows, stopping at ``cap`` + 1: ``(count, capped)``."""
+    count = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(count, cap), count > cap
+
+
+def search_profiles(params: SearchParams) -> SearchResults:
+    """Run a search: one page of listings, the (bounded) total, and, when nothing matches,
+    which single filter to remove to find someone."""
+    active = _filters(params)
+    base = TherapistProfile.objects.public()
+    queryset = _ordered(_apply(base, [condition for _n, _l, condition in active]), params)
+    page = max(1, min(params.page, MAX_PAGE))
+    offset = (page - 1) * PAGE_SIZE
+    # One row more than a page says whether there is a next page. A full count would read
+    # every match, which for a rare combination of filters is the whole index.
+    rows = fetch_page(queryset, offset, PAGE_SIZE + 1)
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    total, capped = offset + len(rows), more
+    listings = [
+        Listing(
+            profile=profile,
+            distance_km=(
+                haversine_km(
+                    params.town.latitude, params.town.longitude, profile.latitude, profile.longitude
+                )
+                if params.town is not None
+                else None
+            ),
+        )
+        for profile in rows
+    ]
+    results = SearchResults(
+        params=replace(params, page=page), listings=listings, total=total, total_is_capped=capped
+    )
+    if total == 0 and active:
+        results.relaxations = _relaxations(params, active)
+    return results
+
+
+def _relaxations(params: SearchParams, active: list[tuple[str, str, Any]]) -> list[Relaxation]:
+    found: list[Relaxation] = []
+    base = TherapistProfile.objects.public()
+    # The filters most likely to empty a search are tried first; each try may read the whole
+    # index when the others are still selective, so at most RELAXATION_TRIES are tried.
+    likely = sorted(active, key=lambda item: RELAXATION_ORDER.index(item[0]))
+    for name, label, _condition in likely[:RELAXATION_TRIES]:
+        others = [condition for other, _l, condition in active if other != name]
+        count, _capped = bounded_count(_apply(base, others), cap=RELAXATION_CAP)
+        if count:
+            cleared: dict[str, Any] = {
+                name: SearchParams.__dataclass_fields__[name].default,
+                "page": 1,
+            }
+            if name == "near":
+                cleared.update(town=None, sort="best" if params.sort == "nearest" else params.sort)
+            found.append(
+                Relaxation(label=label, count=count, querystring=params.querystring(**cleared))
+            )
+    found.sort(key=lambda relaxation: -relaxation.count)
+    return found
