@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from tandem.booking.api import router as booking_router
 from tandem.directory.api import router as directory_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", directory_router)
+api.add_router("/", booking_router)

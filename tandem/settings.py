@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.journal",
     "tandem.directory",
+    "tandem.booking",
 ]
 
 MIDDLEWARE = [
@@ -379,3 +380,12 @@ JOURNAL_COMMENT_BANNED_WORDS = env_list(
 # How long the links in comment emails (delete my comment, stop reply emails) keep working.
 JOURNAL_EMAIL_LINK_MAX_AGE_DAYS = env_int("JOURNAL_EMAIL_LINK_MAX_AGE_DAYS", default=90, minimum=1)
 # --- End of journal ---------------------------------------------------------------------
+
+# --- Booking ----------------------------------------------------------------------------
+# Online sessions' rooms: "{room}" is replaced by an unguessable name per booking.
+VIDEO_ROOM_URL_TEMPLATE = env_str(
+    "VIDEO_ROOM_URL_TEMPLATE", default="https://meet.jit.si/tandem-{room}"
+)
+if "{room}" not in VIDEO_ROOM_URL_TEMPLATE:
+    raise ImproperlyConfigured("VIDEO_ROOM_URL_TEMPLATE must contain {room}.")
+# --- End of booking ---------------------------------------------------------------------

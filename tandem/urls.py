@@ -36,6 +36,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("journal/", include("tandem.journal.urls")),
     path("therapists/", include("tandem.directory.urls")),
+    path("bookings/", include("tandem.booking.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", journal_views.robots_txt, name="robots_txt"),
 ]

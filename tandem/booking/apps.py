@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class BookingConfig(AppConfig):
+    name = "tandem.booking"
+    label = "booking"
+    verbose_name = "Booking"
+
+    def ready(self) -> None:
+        from tandem.accounts import personal_data
+        from tandem.booking import privacy, soonest
+        from tandem.directory import hooks
+
+        personal_data.register(
+            "bookings", export=privacy.export_bookings, erase=privacy.erase_bookings
+        )
+        hooks.register_soonest_sort(soonest.order_by_soonest_free_slot)

@@ -1,0 +1,137 @@
+"""Booking's part of "My data".
+
+Export: a client's own bookings; a therapist's own agenda (clients' names, never their
+addresses), and their rules.
+
+Erasure of a client: their future sessions are cancelled (the therapist is told the time and
+nothing else); past sessions stay in the therapist's records as a minimal entry (time and
+session type) with the client's link, name, note and reasons emptied.
+Erasure of a therapist: future sessions are cancelled and the clients told; past sessions stay
+in the clients' records under the therapist's name, which was public.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from tandem.booking.models import (
+    Booking,
+    BookingEvent,
+    BookingSettings,
+    Party,
+    SessionType,
+    WaitlistEntry,
+    WeeklyHours,
+)
+from tandem.booking.services import booking_cancel
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+__all__ = ["erase_bookings", "export_bookings"]
+
+
+def _booking(booking: Booking, *, with_client: bool) -> dict[str, Any]:
+    exported: dict[str, Any] = {
+        "id": str(booking.public_id),
+        "therapist": booking.therapist_name,
+        "session": booking.session_name,
+        "format": booking.format,
+        "price_minor": booking.price_minor,
+        "currency": booking.currency,
+        "starts_at": booking.starts_at.isoformat(),
+        "ends_at": booking.ends_at.isoformat(),
+        "status": booking.status,
+        "note": booking.client_note,
+        "created_at": booking.created_at.isoformat(),
+        "cancelled_at": booking.cancelled_at.isoformat() if booking.cancelled_at else None,
+        "cancelled_by": booking.cancelled_by or None,
+        "cancel_reason": booking.cancel_reason,
+        "history": [
+            {
+                "what": event.kind,
+                "by": event.by,
+                "reason": event.reason,
+                "at": event.at.isoformat(),
+                "previous_start": event.previous_start.isoformat()
+                if event.previous_start
+                else None,
+            }
+            for event in booking.events.all()
+        ],
+    }
+    if with_client:
+        exported["client"] = booking.client_name or None
+    return exported
+
+
+def export_bookings(user: User) -> dict[str, Any]:
+    as_client = Booking.objects.filter(client=user).prefetch_related("events")
+    exported: dict[str, Any] = {
+        "as_client": [_booking(booking, with_client=False) for booking in as_client],
+        "waitlist": [
+            {
+                "therapist": entry.therapist.name,
+                "session": entry.session_type.name,
+                "status": entry.status,
+                "joined_at": entry.created_at.isoformat(),
+            }
+            for entry in WaitlistEntry.objects.filter(client=user).select_related(
+                "therapist", "session_type"
+            )
+        ],
+    }
+    rules = BookingSettings.objects.filter(therapist__user=user).first()
+    if rules is not None:
+        agenda = Booking.objects.filter(therapist__user=user).prefetch_related("events")
+        exported["as_therapist"] = {
+            "time_zone": rules.time_zone,
+            "buffer_minutes": rules.buffer_minutes,
+            "minimum_notice_minutes": rules.minimum_notice_minutes,
+            "horizon_days": rules.horizon_days,
+            "daily_cap": rules.daily_cap,
+            "auto_confirm": rules.auto_confirm,
+            "session_types": list(
+                SessionType.objects.filter(therapist_id=rules.therapist_id).values(
+                    "name", "minutes", "price_minor", "currency", "format", "is_active"
+                )
+            ),
+            "weekly_hours": [
+                {
+                    "weekday": hours.weekday,
+                    "start": f"{hours.start:%H:%M}",
+                    "end": f"{hours.end:%H:%M}",
+                }
+                for hours in WeeklyHours.objects.filter(therapist_id=rules.therapist_id)
+            ],
+            "agenda": [_booking(booking, with_client=True) for booking in agenda],
+        }
+    return exported
+
+
+def erase_bookings(user: User) -> None:
+    now = timezone.now()
+    # Future sessions as a client: cancelled, the therapist told only the time.
+    for booking in Booking.objects.active().filter(client=user, starts_at__gt=now):
+        booking_cancel(
+            booking=booking,
+            by=Party.SYSTEM,
+            reason="The client closed their account.",
+            now=now,
+            notify=(Party.THERAPIST,),
+        )
+    mine = Booking.objects.filter(client=user)
+    BookingEvent.objects.filter(booking__in=mine).update(reason="")
+    mine.update(client=None, client_name="", client_note="", cancel_reason="")
+    # Future sessions as a therapist: cancelled, the clients told.
+    for booking in Booking.objects.active().filter(therapist__user=user, starts_at__gt=now):
+        booking_cancel(
+            booking=booking,
+            by=Party.SYSTEM,
+            reason="The therapist closed their account.",
+            now=now,
+            notify=(Party.CLIENT,),
+        )
+    WaitlistEntry.objects.filter(client=user).delete()

@@ -1,0 +1,130 @@
+"""The directory's "soonest free slot": worked out in bulk, kept on ``BookingSettings``.
+
+The directory's sort hook must return a queryset it can page and count, so the order comes
+from a stored column, ``BookingSettings.next_free_at``. Booking services refresh it for a
+therapist whenever their bookings or rules change; time makes it stale (the slot passes, the
+horizon moves on), so sorting first refreshes the stale rows among the results (a bounded
+number per request), and ``manage.py refresh_soonest_slots`` refreshes the rest from cron.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tandem.booking.models import BookingSettings, SessionType
+from tandem.booking.slots import (
+    Slot,
+    first_free_slot,
+    load_bookings,
+    load_exceptions,
+    load_rules,
+)
+from tandem.directory.models import TherapistProfile, TherapistProfileQuerySet
+
+__all__ = [
+    "order_by_soonest_free_slot",
+    "refresh_next_free",
+    "soonest_free_slot_for_many",
+]
+
+FIRST_LOOK_DAYS = 14
+STALE_AFTER = timedelta(minutes=15)
+REFRESH_PER_REQUEST = 60
+
+
+def soonest_free_slot_for_many(
+    profiles: Iterable[TherapistProfile | int], now: datetime | None = None
+) -> dict[int, Slot | None]:
+    """The soonest free slot of each therapist (for their shortest session type), by id.
+
+    Six queries for any number of therapists: rules (2), session lengths, and exceptions
+    and bookings for the next fortnight; a seventh pair only for those with nothing free in
+    the fortnight, looking on to their horizon.
+    """
+    now = now or timezone.now()
+    ids = [profile if isinstance(profile, int) else profile.pk for profile in profiles]
+    if not ids:
+        return {}
+    minutes: dict[int, int] = {}
+    for therapist_id, length in (
+        SessionType.objects.filter(therapist_id__in=ids, is_active=True)
+        .order_by()
+        .values_list("therapist_id", "minutes")
+    ):
+        minutes[therapist_id] = min(length, minutes.get(therapist_id, length))
+    rules = load_rules([pk for pk in ids if pk in minutes])
+    found: dict[int, Slot | None] = dict.fromkeys(ids)
+    pending = list(rules)
+    start = now
+    for days in (FIRST_LOOK_DAYS, None):
+        if not pending:
+            break
+        horizon = max(rules[pk].horizon_days for pk in pending)
+        end = now + timedelta(days=days if days is not None else horizon + 1)
+        if end <= start:
+            break
+        bookings = load_bookings(pending, start, end)
+        exceptions = load_exceptions(
+            pending, (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
+        )
+        still = []
+        for pk in pending:
+            slot = first_free_slot(
+                rules=rules[pk],
+                bookings=bookings[pk],
+                exceptions=exceptions[pk],
+                session_minutes=minutes[pk],
+                start=start,
+                end=end,
+                now=now,
+            )
+            if slot is None:
+                still.append(pk)
+            else:
+                found[pk] = slot
+        pending, start = still, end
+    return found
+
+
+def refresh_next_free(profile_ids: Iterable[int], now: datetime | None = None) -> None:
+    """Store the soonest free slot of each therapist for the directory's sort."""
+    now = now or timezone.now()
+    slots = soonest_free_slot_for_many(list(profile_ids), now)
+    rows = list(BookingSettings.objects.filter(therapist_id__in=slots))
+    for row in rows:
+        slot = slots[row.therapist_id]
+        row.next_free_at = slot.start if slot else None
+        row.next_free_checked_at = now
+    BookingSettings.objects.bulk_update(rows, ["next_free_at", "next_free_checked_at"])
+
+
+def stale_settings(now: datetime) -> Q:
+    return (
+        Q(next_free_checked_at__isnull=True)
+        | Q(next_free_checked_at__lt=now - STALE_AFTER)
+        | Q(next_free_at__lt=now)
+    )
+
+
+def order_by_soonest_free_slot(queryset: TherapistProfileQuerySet) -> TherapistProfileQuerySet:
+    """The directory's sort: soonest free slot first, those with none last.
+
+    Refreshes up to ``REFRESH_PER_REQUEST`` stale therapists among the results first, the
+    soonest (stored) first, so the top of the first page is right even before cron has run.
+    """
+    now = timezone.now()
+    stale = list(
+        BookingSettings.objects.filter(therapist__in=queryset.order_by().values("pk"))
+        .filter(stale_settings(now))
+        .order_by(F("next_free_at").asc(nulls_last=True))
+        .values_list("therapist_id", flat=True)[:REFRESH_PER_REQUEST]
+    )
+    if stale:
+        refresh_next_free(stale, now)
+    return queryset.alias(next_free=F("booking_settings__next_free_at")).order_by(
+        F("next_free").asc(nulls_last=True), "id"
+    )

@@ -1,0 +1,53 @@
+"""Builders for booking tests: a bookable therapist with hours, rules and session types."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from tandem.accounts.models import User
+from tandem.booking.models import BookingSettings, SessionType, WeeklyHours
+from tandem.directory.models import TherapistProfile
+from tandem.directory.tests.helpers import make_profile
+
+WEEKDAYS = range(7)
+
+
+def make_bookable(
+    user: User | None = None,
+    *,
+    time_zone: str = "Europe/London",
+    hours: tuple[tuple[time, time], ...] = ((time(9), time(17)),),
+    weekdays: range | tuple[int, ...] = WEEKDAYS,
+    minutes: int = 50,
+    buffer_minutes: int = 10,
+    minimum_notice_minutes: int = 0,
+    horizon_days: int = 365,
+    daily_cap: int | None = None,
+    auto_confirm: bool = True,
+    cancellation_window_hours: int = 24,
+    **profile_fields: Any,
+) -> tuple[TherapistProfile, SessionType]:
+    profile = make_profile(user, **profile_fields)
+    BookingSettings.objects.create(
+        therapist=profile,
+        time_zone=time_zone,
+        buffer_minutes=buffer_minutes,
+        minimum_notice_minutes=minimum_notice_minutes,
+        horizon_days=horizon_days,
+        daily_cap=daily_cap,
+        auto_confirm=auto_confirm,
+    )
+    for weekday in weekdays:
+        for start, end in hours:
+            WeeklyHours.objects.create(therapist=profile, weekday=weekday, start=start, end=end)
+    session = SessionType.objects.create(
+        therapist=profile,
+        name="Individual session",
+        minutes=minutes,
+        price_minor=6000,
+        currency=profile.currency,
+        format="video",
+        cancellation_window_hours=cancellation_window_hours,
+    )
+    return profile, session
