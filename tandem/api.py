@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from tandem.assessments.api import router as assessments_router
 from tandem.booking.api import router as booking_router
 from tandem.directory.api import router as directory_router
 
@@ -18,5 +19,6 @@ api = NinjaAPI(
     # Swagger UI would load scripts from a CDN; the OpenAPI JSON is enough and stays on-site.
     docs_url=None,
 )
+api.add_router("/", assessments_router)
 api.add_router("/", directory_router)
 api.add_router("/", booking_router)

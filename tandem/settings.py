@@ -73,9 +73,10 @@ INSTALLED_APPS = [
     "tandem.lib",
     "tandem.accounts",
     "tandem.core",
-    "tandem.journal",
+    "tandem.assessments",
     "tandem.directory",
     "tandem.booking",
+    "tandem.journal",
 ]
 
 MIDDLEWARE = [

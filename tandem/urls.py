@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("journal/", include("tandem.journal.urls")),
+    path("checks/", include("tandem.assessments.urls")),
     path("therapists/", include("tandem.directory.urls")),
     path("bookings/", include("tandem.booking.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,0 +1,218 @@
+"""What a result page, its PDF and the history show, worked out once from the stored result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.cache import cache
+
+from tandem.assessments.charts import ProfileChart, profile_chart
+from tandem.instruments import Instrument, Strategy, UnknownInstrument, library
+
+__all__ = ["SAFETY_FLAG", "ResultView", "result_view", "topic_slugs"]
+
+SAFETY_FLAG = "safety"
+COUPLES_COUNSELLING = "couples_counselling"
+
+# The journal's topic slugs for each strategy and style (agreed with the journal).
+STRATEGY_TOPICS = {
+    "self_esteem": "self-esteem",
+    "alone": "being-alone",
+    "listening": "listening",
+    "needs_boundaries": "boundaries",
+    "own_goals": "goals",
+    "attachment": "attachment",
+    "couples_counselling": "couples-counselling",
+    "specialist_support": "safety",
+}
+STYLE_TOPICS = {"codependent": "codependency", "counterdependent": "counterdependency"}
+DEFAULT_STYLE_TOPIC = "ways-of-relating"
+ARTICLES_CACHE_SECONDS = 300
+
+PATTERN_WORDS = {
+    "clear": "One way of relating stands out clearly in your answers.",
+    "mixed": (
+        "Two ways of relating are close together in your answers, so neither label fits on its own."
+    ),
+    "switching": (
+        "Your answers suggest you may swing between holding on tightly and pushing closeness away."
+    ),
+}
+
+
+def _rounded(value: float | None) -> int | None:
+    return None if value is None else round(value)
+
+
+@dataclass(frozen=True)
+class PlanStepView:
+    key: str
+    title: str
+    summary: str
+    why: str
+    exercises: tuple[str, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResultView:
+    instrument: Instrument | None
+    title: str
+    safety: bool
+    flags: list[dict[str, Any]]
+    style: dict[str, Any] | None
+    scales: list[dict[str, Any]]
+    indices: list[dict[str, Any]]
+    chart: ProfileChart
+    plan: list[PlanStepView]
+    notice: str
+    leads_to: dict[str, Any] | None
+    topics: list[str]
+
+    def articles(self, limit: int = 3) -> list[dict[str, str]]:
+        """Journal articles on the result's topics, when the journal is part of this site.
+
+        Articles are public, so the list is cached for a few minutes per set of topics: it
+        is the same for every result that points to the same topics.
+        """
+        if not self.topics or not apps.is_installed("tandem.journal"):
+            return []
+        key = "assessments:articles:" + ",".join(self.topics) + f":{limit}"
+        cached = cache.get(key)
+        if cached is None:
+            from tandem.journal.services import articles_for_topics
+
+            cached = [
+                {
+                    "title": article.title,
+                    "url": article.get_absolute_url(),
+                    "summary": article.summary,
+                }
+                for article in articles_for_topics(self.topics, limit=limit)
+            ]
+            cache.set(key, cached, ARTICLES_CACHE_SECONDS)
+        return list(cached)
+
+
+def topic_slugs(result: Mapping[str, Any]) -> list[str]:
+    """The journal topics a result points to: its style first, then its plan in order."""
+    topics: list[str] = []
+    style = result.get("style")
+    if style and style.get("primary"):
+        topics.append(STYLE_TOPICS.get(style["primary"], DEFAULT_STYLE_TOPIC))
+    for step in result.get("plan", []):
+        topic = STRATEGY_TOPICS.get(step.get("strategy", ""))
+        if topic:
+            topics.append(topic)
+    return list(dict.fromkeys(topics))
+
+
+def _style_view(result: Mapping[str, Any], instrument: Instrument | None) -> dict[str, Any] | None:
+    style = result.get("style")
+    if not style:
+        return None
+    descriptions = {}
+    if instrument is not None and instrument.style is not None:
+        descriptions = {s.key: s.description for s in instrument.style.styles}
+    titles = style.get("titles", {})
+    strengths = [
+        {"key": key, "title": titles.get(key, key), "strength": _rounded(value)}
+        for key, value in sorted(
+            style.get("strengths", {}).items(), key=lambda pair: -(pair[1] or 0)
+        )
+    ]
+    primary = style.get("primary")
+    return {
+        "primary": primary,
+        "primary_title": titles.get(primary, primary) if primary else None,
+        "description": descriptions.get(primary, "") if primary else "",
+        "pattern": style.get("pattern"),
+        "pattern_words": PATTERN_WORDS.get(style.get("pattern") or "", ""),
+        "reasons": style.get("reasons", []),
+        "strengths": strengths,
+    }
+
+
+def result_view(result: Mapping[str, Any]) -> ResultView:
+    """Everything a result page shows, in the order it shows it."""
+    meta = result.get("instrument", {})
+    try:
+        instrument: Instrument | None = library.get(meta.get("slug", ""), meta.get("version"))
+    except UnknownInstrument:
+        instrument = None  # a retired definition: the stored result still shows
+    flags = list(result.get("flags", []))
+    safety = any(flag.get("key") == SAFETY_FLAG for flag in flags)
+    strategies: dict[str, Strategy] = library.strategies()
+    plan = []
+    for step in result.get("plan", []):
+        key = step.get("strategy", "")
+        if safety and key == COUPLES_COUNSELLING:
+            continue  # the engine already leaves it out; DESIGN.md section 5 says never
+        strategy = strategies.get(key)
+        plan.append(
+            PlanStepView(
+                key=key,
+                title=step.get("title") or (strategy.title if strategy else key),
+                summary=strategy.summary if strategy else "",
+                why=strategy.why if strategy else "",
+                exercises=strategy.exercises if strategy else (),
+                reasons=tuple(step.get("reasons", [])),
+            )
+        )
+    scales = [
+        {
+            "key": key,
+            "title": scale.get("title", key),
+            "description": scale.get("description", ""),
+            "score": _rounded(scale.get("score")),
+            "band": scale.get("band"),
+            "uncertainty": (
+                {
+                    "low": max(0, round(scale["uncertainty"]["low"])),
+                    "high": min(100, round(scale["uncertainty"]["high"])),
+                }
+                if scale.get("uncertainty") and scale.get("score") is not None
+                else None
+            ),
+            "not_scored_reason": scale.get("not_scored_reason"),
+        }
+        for key, scale in result.get("scales", {}).items()
+    ]
+    indices = [
+        {
+            "key": key,
+            "title": index.get("title", key),
+            "description": index.get("description", ""),
+            "score": _rounded(index.get("score")),
+            "band": index.get("band"),
+        }
+        for key, index in result.get("indices", {}).items()
+    ]
+    leads_to = None
+    if result.get("leads_to"):
+        try:
+            following = library.get(result["leads_to"]["slug"])
+            leads_to = {
+                "slug": following.slug,
+                "title": following.title,
+                "because": result["leads_to"].get("because", ""),
+            }
+        except UnknownInstrument:
+            leads_to = None
+    return ResultView(
+        instrument=instrument,
+        title=meta.get("title", ""),
+        safety=safety,
+        flags=flags,
+        style=_style_view(result, instrument),
+        scales=scales,
+        indices=indices,
+        chart=profile_chart(result.get("scales", {})),
+        plan=plan,
+        notice=result.get("notice", ""),
+        leads_to=leads_to,
+        topics=topic_slugs(result),
+    )

@@ -1,0 +1,186 @@
+"""Workflows of the checks: saving answers, finishing, keeping, purging and re-encrypting."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.assessments.flow import CheckFlow, FlowSection
+from tandem.assessments.models import (
+    ANONYMOUS_RETENTION,
+    Response,
+    ResponseStatus,
+    claim_hash,
+)
+from tandem.instruments import library
+from tandem.lib import crypto
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
+
+__all__ = [
+    "erase_responses",
+    "export_responses",
+    "keep_response",
+    "new_claim_token",
+    "purge_anonymous_responses",
+    "reencrypt_responses",
+    "save_section_answers",
+    "start_response",
+]
+
+
+def new_claim_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def start_response(*, flow: CheckFlow, owner: User | None, claim_token: str | None) -> Response:
+    """A new, empty response to ``flow``'s instrument, owned or claimable with the token."""
+    if owner is None and not claim_token:
+        raise ValueError("an anonymous response needs a claim token")
+    response = Response(
+        owner=owner,
+        anonymous_claim_hash="" if owner is not None else claim_hash(claim_token or ""),
+        instrument_slug=flow.instrument.slug,
+        instrument_version=flow.instrument.version,
+    )
+    response.set_answers({})
+    response.save()
+    return response
+
+
+def save_section_answers(
+    *,
+    response: Response,
+    section: FlowSection,
+    answers: Mapping[str, int | None],
+    finish: CheckFlow | None = None,
+) -> tuple[dict[str, int | None], bool]:
+    """Replace the answers to ``section``'s items and keep every other answer.
+
+    With ``finish`` (the check's pages, given when the person presses "See my results"), a
+    response whose every required question is now answered is scored as a session (the
+    instrument with its companions) and completed in the same transaction.
+
+    The row is locked while its answers are decrypted, merged and written, so that two tabs
+    saving different sections at once cannot drop each other's answers, and a double click
+    on "See my results" cannot complete it twice.
+
+    Returns:
+        every answer so far, and whether the response is now completed.
+    """
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().get(pk=response.pk)
+        if locked.is_completed:
+            raise ValueError("a completed response cannot be changed")
+        merged = locked.answers
+        for item in section.items:
+            merged[item.id] = answers.get(item.id)
+        locked.set_answers(merged)
+        completed = finish is not None and finish.first_incomplete(merged) is None
+        if completed:
+            result = library.score_session(
+                locked.instrument_slug, merged, version=locked.instrument_version
+            )
+            locked.set_result(result.to_dict())
+            locked.status = ResponseStatus.COMPLETED
+            locked.completed_at = timezone.now()
+            locked.save()
+        else:
+            locked.save(update_fields=["answers_encrypted", "updated_at"])
+    return merged, completed
+
+
+def keep_response(*, response: Response, user: User) -> Response:
+    """Move an anonymous response into ``user``'s history (the claim was checked by the view)."""
+    with transaction.atomic():
+        # Conditional update: of two requests keeping the same result, only one moves it.
+        moved = Response.objects.filter(pk=response.pk, owner__isnull=True).update(
+            owner=user, anonymous_claim_hash="", updated_at=timezone.now()
+        )
+    response.refresh_from_db()
+    if not moved and response.owner_id != user.pk:
+        raise ValueError("this result already belongs to someone")
+    return response
+
+
+def purge_anonymous_responses(*, now: datetime | None = None) -> int:
+    """Delete anonymous responses (answers and results) untouched for seven days."""
+    moment = (now or timezone.now()) - ANONYMOUS_RETENTION
+    deleted, _ = Response.objects.unclaimed_before(moment).delete()
+    return deleted
+
+
+@dataclass
+class ReencryptionCounts:
+    responses: int = 0
+    ciphertexts: int = 0
+
+
+def _batches(batch_size: int) -> Iterator[list[int]]:
+    last = 0
+    while True:
+        ids = list(
+            Response.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            return
+        yield ids
+        last = ids[-1]
+
+
+def reencrypt_responses(*, batch_size: int = 500) -> ReencryptionCounts:
+    """Re-encrypt every stored answer and result under the newest key.
+
+    Idempotent: running it twice leaves everything readable under the newest key. Each batch
+    is one transaction with its rows locked, so a visitor saving answers meanwhile is not
+    overwritten with stale text.
+    """
+    counts = ReencryptionCounts()
+    for ids in _batches(batch_size):
+        with transaction.atomic():
+            rows = list(Response.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+            for row in rows:
+                changed = []
+                for field in ("answers_encrypted", "result_encrypted"):
+                    token = getattr(row, field)
+                    if token:
+                        setattr(row, field, crypto.rotate(token))
+                        changed.append(field)
+                        counts.ciphertexts += 1
+                if changed:
+                    Response.objects.filter(pk=row.pk).update(
+                        **{field: getattr(row, field) for field in changed}
+                    )
+                counts.responses += 1
+    return counts
+
+
+def export_responses(user: User) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(response.public_id),
+            "instrument": {
+                "slug": response.instrument_slug,
+                "version": response.instrument_version,
+            },
+            "status": response.status,
+            "started_at": response.started_at.isoformat(),
+            "completed_at": response.completed_at.isoformat() if response.completed_at else None,
+            "answers": response.answers,
+            "result": response.result,
+        }
+        for response in Response.objects.owned_by(user).order_by("started_at", "pk")
+    ]
+
+
+def erase_responses(user: User) -> None:
+    Response.objects.owned_by(user).delete()

@@ -1,0 +1,145 @@
+"""Taking a check in Chromium, as a visitor would: keyboard, screen-reader structure, PDF."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from pypdf import PdfReader
+
+from tandem.accounts.models import User
+from tandem.assessments.flow import check_flow
+from tandem.assessments.models import Response
+from tandem.assessments.tests.helpers import answers_for
+from tandem.conftest import PASSWORD, assert_accessible
+
+pytestmark = pytest.mark.browser
+
+SLUG = "relating-styles"
+
+
+def answer_section(page, flow_section, answers):
+    for item in flow_section.items:
+        position = item.response.values.index(answers[item.id])
+        page.check(f"#q-{item.id}-{position}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_visitor_takes_the_inventory_downloads_the_pdf_signs_up_and_keeps_it(page):
+    mail.outbox.clear()
+    page.goto("/")
+    page.get_by_role("link", name="Checks", exact=True).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Start the Relating Styles Inventory").click()
+    assert page.url.endswith(f"/checks/{SLUG}/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Start the check").click()
+
+    flow = check_flow(SLUG)
+    answers = answers_for(SLUG, value=2)
+    # Next with nothing answered: an error summary linking to each question.
+    page.get_by_role("button", name="Next").click()
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert_accessible(page)
+    page.locator(".error-summary a").first.click()
+    assert page.evaluate("document.activeElement.id") == "q-sr1-0"
+
+    for flow_section in flow.sections:
+        progress = f"Section {flow_section.number} of {len(flow.sections)}"
+        assert page.get_by_role("progressbar", name=progress).is_visible()
+        answer_section(page, flow_section, answers)
+        if flow_section.number == 2:
+            # Back keeps this page's answers, and Next brings them back.
+            page.get_by_role("button", name="Back").click()
+            assert page.is_checked("#q-sr1-1")
+            page.get_by_role("button", name="Next").click()
+            assert page.is_checked("#q-os1-1")
+        if flow_section.is_companion:
+            assert page.get_by_text("never shown to a partner").is_visible()
+            assert_accessible(page)
+            page.get_by_role("button", name="See my results").click()
+        else:
+            page.get_by_role("button", name="Next").click()
+
+    assert "/checks/results/" in page.url
+    result_url = page.url
+    assert page.get_by_role("heading", name="Your way of relating").is_visible()
+    assert page.get_by_role("img", name=re.compile("Your scores")).is_visible()
+    assert page.get_by_role("heading", name="Your plan").is_visible()
+    assert page.get_by_text("This is a tool for self-reflection, not a diagnosis.").is_visible()
+    assert page.locator(".safety-panel").count() == 0
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download a PDF report").click()
+    pdf = download_info.value
+    assert pdf.suggested_filename.startswith(f"tandem-{SLUG}-")
+    reader = PdfReader(pdf.path())
+    text = " ".join(" ".join(sheet.extract_text() for sheet in reader.pages).split())
+    assert "Relating Styles Inventory: your results" in text
+    assert "Your plan" in text
+
+    page.get_by_role("link", name="Create an account to keep this result").click()
+    assert_accessible(page)
+    page.get_by_label("Email").fill("new.visitor@example.com")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again):").fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("Sign Up|Create", re.I)).click()
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name=re.compile("Confirm", re.I)).click()
+
+    page.goto(result_url)
+    assert_accessible(page)
+    page.get_by_role("button", name="Keep this result in my history").click()
+    assert page.get_by_text("This result is now kept in your history.").is_visible()
+    response = Response.objects.get()
+    assert response.owner == User.objects.get(email="new.visitor@example.com")
+
+    page.get_by_role("link", name="See how your results change over time").click()
+    assert page.get_by_role("heading", name=re.compile("your results over time")).is_visible()
+    assert_accessible(page)
+    page.goto("/checks/mine/")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("See the result")).click()
+    assert page.url == result_url
+    page.get_by_role("link", name="Find a therapist for this").click()
+    assert page.get_by_role("heading", name="Therapists who fit your results").is_visible()
+    assert_accessible(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_who_raises_the_safety_flag_sees_safety_first_and_no_couples_counselling(page):
+    slug = "healthy-relationship"
+    flow = check_flow(slug)
+    answers = answers_for(slug, value=3)
+    page.goto(f"/checks/{slug}/")
+    page.get_by_role("link", name="Start the check").click()
+    for flow_section in flow.sections:
+        if flow_section.is_companion:
+            # With the keyboard alone: arrows choose an answer, Tab moves on, Enter sends.
+            page.focus(f"#q-{flow_section.items[0].id}-skip")
+            page.keyboard.press("ArrowUp")  # from "rather not say" back to "Yes"
+            assert page.is_checked(f"#q-{flow_section.items[0].id}-1")
+            # Tab moves through each question's group once, then reaches the button.
+            for _ in range(len(flow_section.items) + 1):
+                if page.evaluate("document.activeElement.textContent") == "See my results":
+                    break
+                page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == "See my results"
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/checks/results/**")
+        else:
+            answer_section(page, flow_section, answers)
+            page.get_by_role("button", name="Next").click()
+    assert "/checks/results/" in page.url
+    main = page.locator("main")
+    first_heading = main.locator("h2").first
+    assert first_heading.inner_text() == "Your safety comes first"
+    assert page.locator(".safety-panel").get_by_role("link", name="999").is_visible()
+    assert "couples counsellor" not in main.inner_text().lower()
+    assert page.get_by_role("button", name=re.compile("email|share", re.I)).count() == 0
+    assert_accessible(page)
+    assert mail.outbox == []

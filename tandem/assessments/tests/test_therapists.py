@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tandem.assessments.models import Response
+from tandem.assessments.tests.helpers import complete_check
+from tandem.conftest import client_for
+from tandem.directory.tests.helpers import make_profile
+
+
+@pytest.mark.django_db
+def test_find_a_therapist_lists_matches_with_their_reasons(anonymous):
+    fits = make_profile(
+        name="Fay Fitting", specialties=("codependency", "dependency", "self_esteem")
+    )
+    make_profile(name="Olly Other", specialties=("anxiety",), fee_individual_minor=4000)
+    complete_check(anonymous, value=2)
+    url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
+    page = anonymous.get(url, {"budget": "70", "format": "video", "town": ""})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert reverse("directory:profile", args=[fits.slug]) in text
+    assert text.index("Fay Fitting") < text.index("Olly Other")
+    assert "Within your budget" in text
+
+
+@pytest.mark.django_db
+def test_a_flagged_result_only_gets_therapists_for_safety_and_individuals(anonymous):
+    make_profile(name="Sam Safety", specialties=("abuse_recovery", "trauma"))
+    make_profile(
+        name="Cory Couples", specialties=("couples",), sees_couples=True, fee_couple_minor=9000
+    )
+    complete_check(anonymous, safety=True)
+    url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
+    text = anonymous.get(url).content.decode()
+    assert "Sam Safety" in text
+    assert "Cory Couples" not in text
+    assert "may not always feel safe" in text
+
+
+@pytest.mark.django_db
+def test_bad_preferences_are_explained(anonymous):
+    complete_check(anonymous)
+    url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
+    page = anonymous.get(url, {"budget": "-5", "town": "Nowhereville-on-Sea"})
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "There is a problem" in text
+    assert 'aria-describedby="id_budget-error"' in text
+    assert "know a town called" in text
+
+
+@pytest.mark.django_db
+def test_matches_for_another_persons_result_are_a_404(client_user, unrelated_client_user):
+    complete_check(client_for(client_user))
+    url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
+    assert client_for(unrelated_client_user).get(url).status_code == 404
+    assert client_for(client_user).post(url).status_code == 405
