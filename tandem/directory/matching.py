@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, Q
-from django.db.models.lookups import Exact
+from django.db.models.lookups import Exact, LessThanOrEqual
 
 from tandem.directory.gazetteer import Town, haversine_km
 from tandem.directory.models import (
     Format,
     TherapistProfile,
     TherapistProfileQuerySet,
+    budget_fee,
     format_money,
 )
 from tandem.directory.search import bit_condition, fetch_page, near_condition
@@ -189,10 +190,9 @@ def _hard_filters(
     if preferences.gender:
         queryset = queryset.filter(gender=preferences.gender)
     if preferences.max_fee_minor is not None:
-        column = "fee_couple_minor" if needs.couples else "fee_individual_minor"
+        # "The fee or the sliding scale is within budget", as a range the budget indexes read.
         queryset = queryset.filter(
-            Q(**{f"{column}__lte": preferences.max_fee_minor})
-            | Q(sliding_scale_min_minor__lte=preferences.max_fee_minor),
+            LessThanOrEqual(budget_fee(couples=needs.couples), preferences.max_fee_minor),
             currency=preferences.currency,
         )
     return queryset
@@ -308,7 +308,8 @@ def match_therapists(
     codependency and self-esteem for £55 above one who works with anxiety for £50.
     """
     needs = needs_from_result(result, couples=preferences.couples)
-    queryset = _hard_filters(TherapistProfile.objects.public(), preferences, needs)
+    # verified(), not public(): fetch_page leaves out inactive accounts (see there).
+    queryset = _hard_filters(TherapistProfile.objects.verified(), preferences, needs)
     wanted = _ordered_unique([*needs.specialties, *preferences.specialties])
     scored = []
     for profile in _candidates(queryset, wanted):

@@ -5,7 +5,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -76,6 +77,17 @@ SEARCH_COLUMNS = [
     "user",
 ]
 
+
+def budget_fee(*, couples: bool = False) -> Least:
+    """The least a person (or a couple) can pay: the session fee or the sliding scale's
+    lowest, whichever is lower (NULL when neither is set). ``budget <= x`` is exactly "the
+    fee or the sliding scale is within x", and unlike that OR it is a range an index can
+    read (``directory_budget_idx``, ``directory_couple_budget_idx``). Every database treats
+    the NULLs the same way here."""
+    fee = "fee_couple_minor" if couples else "fee_individual_minor"
+    return Least(Coalesce(fee, "sliding_scale_min_minor"), Coalesce("sliding_scale_min_minor", fee))
+
+
 # Paths under /therapists/ that are pages, never a profile's slug.
 RESERVED_SLUGS = frozenset({"me", "match", "verification", "search", "new", "api"})
 
@@ -142,6 +154,11 @@ class TherapistProfileQuerySet(models.QuerySet["TherapistProfile"]):
     def public(self) -> TherapistProfileQuerySet:
         """What visitors may see: verified profiles of accounts that are still active."""
         return self.filter(status=ProfileStatus.VERIFIED, user__is_active=True)
+
+    def verified(self) -> TherapistProfileQuerySet:
+        """Verified profiles, whether or not the account is still active: for search, whose
+        ``fetch_page`` drops inactive accounts itself (see there)."""
+        return self.filter(status=ProfileStatus.VERIFIED)
 
     def awaiting_verification(self) -> TherapistProfileQuerySet:
         return self.filter(status=ProfileStatus.SUBMITTED).order_by("submitted_at", "pk")
@@ -257,9 +274,10 @@ class TherapistProfile(models.Model):
                 name="directory_profile_offers_a_format",
             ),
         ]
-        # Search reads verified rows in the order of one of these (see search.py). Each
-        # starts with the status, then its sort, then every column a filter tests, so a
-        # search walks one narrow index and reads table rows only for the page it shows.
+        # Search reads verified rows from one of these (see search.py). Each starts with the
+        # status, then a sort or a range (place, budget), then every column a filter tests,
+        # so a search reads one index and table rows only for the page it shows. PostgreSQL
+        # adds partial indexes per language and planner statistics (pgsearch.py).
         indexes = [
             models.Index(
                 fields=["status", "-accepting_new_clients", "id", *SEARCH_COLUMNS],
@@ -285,16 +303,38 @@ class TherapistProfile(models.Model):
                 ],
                 name="directory_couple_fee_idx",
             ),
+            # "Near a town" always means in person. The lowest fee rides along so "near a
+            # town, lowest fee first" sorts the rows in the box without reading the table.
             models.Index(
                 fields=[
                     "status",
+                    "offers_in_person",
                     "latitude",
                     "longitude",
                     "id",
                     "accepting_new_clients",
-                    *SEARCH_COLUMNS,
+                    "lowest_fee_minor",
+                    *(column for column in SEARCH_COLUMNS if column != "offers_in_person"),
                 ],
-                name="directory_place_idx",
+                name="directory_near_idx",
+            ),
+            # A budget is a range in these two, so a rare one (a low fee in dollars) reads
+            # only the profiles within it instead of walking a sort's index past the rest.
+            *(
+                models.Index(
+                    F("status"),
+                    F("currency"),
+                    budget_fee(couples=couples),
+                    F("id"),
+                    F("accepting_new_clients"),
+                    F("lowest_fee_minor"),
+                    *(F(column) for column in SEARCH_COLUMNS if column != "currency"),
+                    name=name,
+                )
+                for couples, name in (
+                    (False, "directory_budget_idx"),
+                    (True, "directory_couple_budget_idx"),
+                )
             ),
             models.Index(fields=["status", "submitted_at"], name="directory_queue_idx"),
         ]
@@ -502,6 +542,7 @@ __all__ = [
     "TherapistProfile",
     "TierRule",
     "VerificationDecision",
+    "budget_fee",
     "build_search_text",
     "format_money",
     "unique_slug",

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.db.models import ExpressionWrapper, F, FloatField, Q
-from django.db.models.lookups import GreaterThan
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from tandem.directory import hooks
 from tandem.directory.gazetteer import Town, bounding_box, haversine_km
@@ -27,6 +28,7 @@ from tandem.directory.models import (
     Format,
     TherapistProfile,
     TherapistProfileQuerySet,
+    budget_fee,
     format_money,
 )
 from tandem.directory.textsearch import text_condition
@@ -228,11 +230,18 @@ def _filters(params: SearchParams) -> list[tuple[str, str, Any]]:
         )
     if params.max_fee_minor is not None:
         column = "fee_couple_minor" if params.couples else "fee_individual_minor"
+        # A fee within budget implies the budget fee (that fee or the sliding scale, the
+        # lower) is too: the redundant test is the budget index's range.
+        budget = Q(
+            LessThanOrEqual(budget_fee(couples=params.couples), params.max_fee_minor),
+            currency=params.currency,
+            **{f"{column}__lte": params.max_fee_minor},
+        )
         active.append(
             (
                 "max_fee_minor",
                 f"a fee of {format_money(params.max_fee_minor, params.currency)} or less",
-                Q(currency=params.currency, **{f"{column}__lte": params.max_fee_minor}),
+                budget,
             )
         )
     if params.sliding_scale:
@@ -291,10 +300,25 @@ def _ordered(queryset: TherapistProfileQuerySet, params: SearchParams) -> Therap
 def fetch_page(
     queryset: TherapistProfileQuerySet, offset: int, size: int
 ) -> list[TherapistProfile]:
-    """The rows of one page, in two steps: the ids from the search index alone, then those
-    rows by primary key. One query reading whole rows would read a wide row for every row
-    a filter rejects."""
-    ids = list(queryset.values_list("id", flat=True)[offset : offset + size])
+    """The public rows of one page of ``queryset`` (verified profiles in a sort's order).
+
+    The ids come from the search index alone and the rows by primary key after: one query
+    reading whole rows would read a wide row for every row a filter rejects. The account's
+    "active" flag is checked on the few ids found rather than joined into the search, which
+    would look up an account for every row in the sort (thousands near a city) before the
+    page is cut. If an inactive account's profile is among them, which is rare, the page
+    is read again with the join."""
+    rows = list(queryset.values_list("id", "user_id")[: offset + size])
+    inactive = (
+        get_user_model()
+        .objects.filter(pk__in={user_id for _pk, user_id in rows}, is_active=False)
+        .exists()
+    )
+    if inactive:
+        rows = list(
+            queryset.filter(user__is_active=True).values_list("id", "user_id")[: offset + size]
+        )
+    ids = [pk for pk, _user_id in rows[offset:]]
     found = TherapistProfile.objects.defer("statement_html", "search_text").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
@@ -309,7 +333,13 @@ def search_profiles(params: SearchParams) -> SearchResults:
     """Run a search: one page of listings, the (bounded) total, and, when nothing matches,
     which single filter to remove to find someone."""
     active = _filters(params)
-    base = TherapistProfile.objects.public()
+    # fetch_page leaves out inactive accounts; the "soonest" sort's hook receives public
+    # profiles, as its contract says.
+    base = (
+        TherapistProfile.objects.public()
+        if params.sort == "soonest"
+        else TherapistProfile.objects.verified()
+    )
     queryset = _ordered(_apply(base, [condition for _n, _l, condition in active]), params)
     page = max(1, min(params.page, MAX_PAGE))
     offset = (page - 1) * PAGE_SIZE

@@ -190,3 +190,13 @@ class TestMatchPage:
 
     def test_it_refuses_other_methods(self, client_user):
         assert client_for(client_user).delete("/therapists/match/").status_code == 405
+
+
+def test_it_never_suggests_a_deactivated_account():
+    make_profile(name="Still Here", specialties=("codependency",))
+    gone = make_profile(name="Gone Away", specialties=("codependency", "self_esteem"))
+    gone.user.is_active = False
+    gone.user.save()
+    assert _names(match_therapists(result=CODEPENDENT, preferences=MatchPreferences())) == [
+        "Still Here"
+    ]

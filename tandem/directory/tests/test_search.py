@@ -192,3 +192,15 @@ def test_the_soonest_sort_appears_only_once_booking_offers_it(anonymous):
     finally:
         hooks.register_soonest_sort(registered)
     assert TherapistProfile.objects.count() == 2
+
+
+def test_a_deactivated_account_on_a_page_does_not_shorten_it_or_shift_the_next():
+    for number in range(25):
+        make_profile(name=f"Therapist {number:02d}")
+    gone = TherapistProfile.objects.get(name="Therapist 03")
+    gone.user.is_active = False
+    gone.user.save()
+    first, second = _search(), _search(page=2)
+    assert len(first.listings) == 20 and first.total_is_capped
+    assert "Therapist 03" not in _names(first)
+    assert _names(second) == ["Therapist 21", "Therapist 22", "Therapist 23", "Therapist 24"]
