@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "tandem.lib.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tandem.lib.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -231,10 +232,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tandem"
 MFA_REAUTHENTICATION_REQUIRED = True
 
-# Sessions end after inactivity: every request pushes the expiry forward, none is remembered
-# across browser restarts, and Django rotates the session key on login.
+# Sessions end after inactivity: activity pushes the expiry forward (at most one session write
+# a minute, by SessionIdleRefreshMiddleware, so a session ends within a minute of this age), none
+# is remembered across browser restarts, and Django rotates the session key on login.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", default=30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path, reverse
 from tandem.api import api
 from tandem.journal import views as journal_views
 from tandem.journal.sitemaps import sitemaps as journal_sitemaps
+from tandem.lib.env import env_bool
 
 admin.site.site_header = "Tandem administration"
 admin.site.site_title = "Tandem"
@@ -41,6 +42,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", journal_views.robots_txt, name="robots_txt"),
 ]
+
+# The checks' load benchmark's reference view (bench/check_load.py sets the variable).
+if env_bool("TANDEM_BENCH_URLS", default=False):
+    from tandem.assessments.bench import bare
+
+    urlpatterns.append(path("bench/bare", bare, name="bench_bare"))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -76,11 +76,12 @@ class ResultView:
         """Journal articles on the result's topics, when the journal is part of this site.
 
         Articles are public, so the list is cached for a few minutes per set of topics: it
-        is the same for every result that points to the same topics.
+        is the same for every result that points to the same topics, in any order (the
+        journal lists the newest first, whatever the order asked).
         """
         if not self.topics or not apps.is_installed("tandem.journal"):
             return []
-        key = "assessments:articles:" + ",".join(self.topics) + f":{limit}"
+        key = "assessments:articles:" + ",".join(sorted(self.topics)) + f":{limit}"
         cached = cache.get(key)
         if cached is None:
             from tandem.journal.services import articles_for_topics

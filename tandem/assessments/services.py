@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -66,35 +67,61 @@ def save_section_answers(
 
     With ``finish`` (the check's pages, given when the person presses "See my results"), a
     response whose every required question is now answered is scored as a session (the
-    instrument with its companions) and completed in the same transaction.
+    instrument with its companions) and completed in the same write.
 
-    The row is locked while its answers are decrypted, merged and written, so that two tabs
-    saving different sections at once cannot drop each other's answers, and a double click
-    on "See my results" cannot complete it twice.
+    Two tabs saving different sections at once must not drop each other's answers, and a
+    double click on "See my results" must not complete a response twice. The answers are
+    merged into those ``response`` was read with and written only if the row is still that
+    version (every save changes ``updated_at``) and still in progress: one UPDATE, which is
+    the usual case. When another request saved in between, the row is locked, read again and
+    merged again.
 
     Returns:
         every answer so far, and whether the response is now completed.
     """
-    with transaction.atomic():
-        locked = Response.objects.select_for_update().get(pk=response.pk)
-        if locked.is_completed:
-            raise ValueError("a completed response cannot be changed")
-        merged = locked.answers
-        for item in section.items:
-            merged[item.id] = answers.get(item.id)
-        locked.set_answers(merged)
-        completed = finish is not None and finish.first_incomplete(merged) is None
-        if completed:
-            result = library.score_session(
-                locked.instrument_slug, merged, version=locked.instrument_version
-            )
-            locked.set_result(result.to_dict())
-            locked.status = ResponseStatus.COMPLETED
-            locked.completed_at = timezone.now()
-            locked.save()
-        else:
-            locked.save(update_fields=["answers_encrypted", "updated_at"])
+    if response.is_completed:
+        raise ValueError("a completed response cannot be changed")
+    draft = copy.copy(response)
+    merged, completed, fields = _merge_section(draft, section, answers, finish)
+    written = Response.objects.filter(
+        pk=response.pk, status=ResponseStatus.IN_PROGRESS, updated_at=response.updated_at
+    ).update(**{name: getattr(draft, name) for name in fields})
+    if not written:
+        with transaction.atomic():
+            draft = Response.objects.select_for_update().get(pk=response.pk)
+            if draft.is_completed:
+                raise ValueError("a completed response cannot be changed")
+            merged, completed, fields = _merge_section(draft, section, answers, finish)
+            draft.save(update_fields=fields)
+    for name in fields:
+        setattr(response, name, getattr(draft, name))
     return merged, completed
+
+
+def _merge_section(
+    row: Response,
+    section: FlowSection,
+    answers: Mapping[str, int | None],
+    finish: CheckFlow | None,
+) -> tuple[dict[str, int | None], bool, list[str]]:
+    """Put the section's answers into ``row`` (and its result, when it completes it).
+
+    Returns every answer, whether the row is now completed, and the fields that changed.
+    """
+    merged = row.answers
+    for item in section.items:
+        merged[item.id] = answers.get(item.id)
+    row.set_answers(merged)
+    row.updated_at = timezone.now()
+    fields = ["answers_encrypted", "updated_at"]
+    completed = finish is not None and finish.first_incomplete(merged) is None
+    if completed:
+        result = library.score_session(row.instrument_slug, merged, version=row.instrument_version)
+        row.set_result(result.to_dict())
+        row.status = ResponseStatus.COMPLETED
+        row.completed_at = row.updated_at
+        fields += ["result_encrypted", "scale_scores", "status", "completed_at"]
+    return merged, completed, fields
 
 
 def keep_response(*, response: Response, user: User) -> Response:

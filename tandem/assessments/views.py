@@ -162,15 +162,30 @@ def _section_page(
     status: int = 200,
 ) -> HttpResponse:
     errors = errors or {}
-    questions = [
-        {
-            "number": number,
-            "item": item,
-            "value": answers.get(item.id),
-            "error": errors.get(item.id, ""),
-        }
-        for number, item in enumerate(flow_section.items, start=1)
-    ]
+    questions = []
+    for number, item in enumerate(flow_section.items, start=1):
+        value = answers.get(item.id)
+        # Ids and values come ready as text: the page is on the hot path, and a template
+        # spends more on looking up and localising each number than on the rest of an option.
+        options = [
+            {
+                "id": f"q-{item.id}-{position}",
+                "value": str(option.value),
+                "label": option.label,
+                "checked": value == option.value,
+            }
+            for position, option in enumerate(item.response.options)
+        ]
+        questions.append(
+            {
+                "number": str(number),
+                "item": item,
+                "value": value,
+                "options": options,
+                "is_scale": len(options) > 3,
+                "error": errors.get(item.id, ""),
+            }
+        )
     previous = flow.before(flow_section)
     return render(
         request,

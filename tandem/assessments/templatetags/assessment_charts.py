@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString
+
+from tandem.assessments.charts import ProfileChart, profile_chart_svg
+
+register = template.Library()
+
+
+@register.simple_tag
+def profile_chart(chart: ProfileChart, key: str = "profile") -> SafeString:
+    """``{% profile_chart view.chart "profile" %}``: the chart's SVG (see charts.py)."""
+    return profile_chart_svg(chart, key or "profile")
