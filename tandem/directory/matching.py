@@ -24,7 +24,7 @@ from typing import Any
 from django.db.models import F, Q
 from django.db.models.lookups import Exact, LessThanOrEqual
 
-from tandem.directory.gazetteer import Town, haversine_km
+from tandem.directory.gazetteer import Town, distance_km
 from tandem.directory.models import (
     Format,
     TherapistProfile,
@@ -173,16 +173,13 @@ def _hard_filters(
         queryset = queryset.filter(sees_couples=True)
     else:
         queryset = queryset.filter(sees_individuals=True)
-    if preferences.town is not None:
-        queryset = queryset.filter(
-            Q(offers_in_person=True) & near_condition(preferences.town, preferences.within_km)
-        )
-    elif preferences.format == Format.VIDEO:
-        queryset = queryset.filter(offers_video=True)
-    elif preferences.format == Format.PHONE:
-        queryset = queryset.filter(offers_phone=True)
-    elif preferences.format == Format.IN_PERSON:
-        queryset = queryset.filter(offers_in_person=True)
+    format_columns: dict[str, str] = {
+        Format.VIDEO: "offers_video",
+        Format.PHONE: "offers_phone",
+        Format.IN_PERSON: "offers_in_person",
+    }
+    if preferences.town is None and preferences.format in format_columns:
+        queryset = queryset.filter(**{format_columns[preferences.format]: True})
     if preferences.language:
         queryset = queryset.filter(
             bit_condition("language_bits", LANGUAGES[preferences.language].bit)
@@ -194,6 +191,11 @@ def _hard_filters(
         queryset = queryset.filter(
             LessThanOrEqual(budget_fee(couples=needs.couples), preferences.max_fee_minor),
             currency=preferences.currency,
+        )
+    if preferences.town is not None:
+        # Last: SQLite tests a WHERE's terms in order, and the circle's arithmetic costs most.
+        queryset = queryset.filter(
+            Q(offers_in_person=True) & near_condition(preferences.town, preferences.within_km)
         )
     return queryset
 
@@ -269,7 +271,7 @@ def _score(
             )
     distance = None
     if preferences.town is not None:
-        distance = haversine_km(
+        distance = distance_km(
             preferences.town.latitude,
             preferences.town.longitude,
             profile.latitude,

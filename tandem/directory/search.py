@@ -1,7 +1,8 @@
 """Directory search: filters, sorts and pages over public profiles, fast at a million rows.
 
 Every filter is a test on one column of the profile row (booleans, fee columns, bit masks
-for specialties, approaches and languages, a latitude/longitude box), the text filter uses
+for specialties, approaches and languages, a latitude/longitude box with the circle of
+``gazetteer.distance_km`` tested inside it), the text filter uses
 the database's full-text index (``textsearch.py``), and each sort has an index that starts
 with ``status`` and carries every filter column. Counting every match would read every
 match, which for a rare combination of filters is the whole index, so a page reads one row
@@ -13,17 +14,22 @@ profiles were created in. It never looks at the tier (DESIGN.md: a tier never bu
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import ExpressionWrapper, F, FloatField, Q
+from django.db.models import F, FloatField, Func, Q
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 
 from tandem.directory import hooks
-from tandem.directory.gazetteer import Town, bounding_box, haversine_km
+from tandem.directory.gazetteer import (
+    KM_PER_DEGREE,
+    Town,
+    bounding_box,
+    distance_km,
+    east_scale_terms,
+)
 from tandem.directory.models import (
     Format,
     TherapistProfile,
@@ -66,7 +72,6 @@ RELAXATION_ORDER = [
     "accepting",
 ]
 MAX_PAGE = 50
-KM_PER_DEGREE = 111.195  # one degree of latitude, on the mean Earth radius
 
 SORTS = {
     "best": "Best match",
@@ -184,24 +189,52 @@ def bit_condition(field_name: str, bit: int) -> GreaterThan:
     return GreaterThan(F(field_name).bitand(bit), 0)
 
 
-def _squared_degrees(town: Town) -> ExpressionWrapper:
-    # An equirectangular approximation: within 1% of the great-circle distance at the
-    # distances a person travels to a therapist, and plain arithmetic every database does.
-    scale = math.cos(math.radians(town.latitude))
-    d_lat = F("latitude") - town.latitude
-    d_lng = (F("longitude") - town.longitude) * scale
-    return ExpressionWrapper(d_lat * d_lat + d_lng * d_lng, output_field=FloatField())
+class _SquaredDegrees(Func):
+    """``gazetteer.distance_km`` from the town, squared and in degrees, as SQL: plain
+    arithmetic every database does (SQLite may have no trigonometry). One node rather than
+    a tree of F() arithmetic, which Django would resolve again for every clause using it."""
+
+    output_field = FloatField()
+
+    def __init__(self, town: Town) -> None:
+        super().__init__(F("latitude"), F("longitude"))
+        self.town = town
+
+    def as_sql(
+        self,
+        compiler: Any,
+        connection: Any,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, list[Any]]:
+        lat, lat_params = compiler.compile(self.source_expressions[0])
+        lng, lng_params = compiler.compile(self.source_expressions[1])
+        if lat_params or lng_params:
+            raise ValueError("latitude and longitude must be plain columns")
+        a, b = east_scale_terms(self.town.latitude)
+        d_lat = f"({lat} - %s)"
+        d_east = f"(({lng} - %s) * (%s - {lat} * %s))"
+        sql = f"({d_lat} * {d_lat} + {d_east} * {d_east})"
+        lat0, lng0, scale0 = self.town.latitude, self.town.longitude, a + b * self.town.latitude
+        return sql, [lat0, lat0, lng0, scale0, b, lng0, scale0, b]
 
 
 def near_condition(town: Town, km: float) -> Q:
-    """In the box around the town (the index's range), then inside the circle."""
+    """Within ``km`` of the town by ``gazetteer.distance_km`` (never more than ``km`` by
+    great circle): the box around the circle is the index's range, the circle is tested on
+    the rows in the box."""
     min_lat, max_lat, min_lng, max_lng = bounding_box(town.latitude, town.longitude, km)
-    return Q(
+    radius = km / KM_PER_DEGREE
+    # The arithmetic after the box: SQLite tests the terms of a WHERE in the order written.
+    box = Q(
         latitude__gte=min_lat,
         latitude__lte=max_lat,
         longitude__gte=min_lng,
         longitude__lte=max_lng,
     )
+    return box & Q(LessThanOrEqual(_SquaredDegrees(town), radius * radius))
 
 
 def _filters(params: SearchParams) -> list[tuple[str, str, Any]]:
@@ -273,6 +306,9 @@ def _filters(params: SearchParams) -> list[tuple[str, str, Any]]:
         active.append(("tier", f"{params.tier} tier", Q(tier=params.tier)))
     if params.accepting:
         active.append(("accepting", "taking new clients", Q(accepting_new_clients=True)))
+    # SQLite tests the terms of a WHERE in the order written: plain column tests first, then
+    # the circle's arithmetic and the text's set of matches, on the rows that are left.
+    active.sort(key=lambda item: item[0] in ("near", "q"))
     return active
 
 
@@ -287,9 +323,9 @@ def _ordered(queryset: TherapistProfileQuerySet, params: SearchParams) -> Therap
         column = "fee_couple_minor" if params.couples else "lowest_fee_minor"
         return queryset.order_by(column, "id")
     if params.sort == "nearest" and params.town is not None:
-        # The distance from the index's point of view: the "near" box filter already narrowed
-        # the rows, so sorting them by the arithmetic is cheap.
-        return queryset.alias(distance=_squared_degrees(params.town)).order_by("distance", "id")
+        # The distance the filter tests and the page shows; the "near" filter has already
+        # narrowed the rows to the circle, so sorting them by the arithmetic is cheap.
+        return queryset.alias(distance=_SquaredDegrees(params.town)).order_by("distance", "id")
     if params.sort == "soonest":
         order = hooks.soonest_sort()
         if order is not None:
@@ -353,7 +389,7 @@ def search_profiles(params: SearchParams) -> SearchResults:
         Listing(
             profile=profile,
             distance_km=(
-                haversine_km(
+                distance_km(
                     params.town.latitude, params.town.longitude, profile.latitude, profile.longitude
                 )
                 if params.town is not None

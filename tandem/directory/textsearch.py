@@ -6,6 +6,16 @@ Neither is a model field: migration 0002 installs them, and :func:`text_conditio
 only place that knows their names. Django rebuilds a SQLite table when some columns change,
 which drops its triggers; a migration that alters TherapistProfile on SQLite must call
 :func:`install` again (the text search tests fail if it does not).
+
+On SQLite the plan depends on how common the words are. Left to itself, SQLite drives a
+text search from FTS5's matches: a table row by primary key for each, then a sort. For a
+rare word that is a handful of rows; for a common one ("couples" is in a third of the
+profiles) it is tens of thousands of wide rows and 30 ms. So :func:`text_condition` first
+asks FTS5 whether there are at least ``COMMON_MATCHES`` matches (reading no table rows),
+and if so writes the test as ``+id IN (matches)``: the unary ``+`` keeps SQLite from
+driving by primary key, so it walks the sort's own index (best match, fee, or the box
+near a town) and tests each row against the set of matches, built once, stopping after a
+page. The rows matched and their order are the same either way.
 """
 
 from __future__ import annotations
@@ -17,7 +27,11 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-__all__ = ["install", "terms", "text_condition", "uninstall"]
+__all__ = ["COMMON_MATCHES", "install", "terms", "text_condition", "uninstall"]
+
+# From this many matches (2 % of 100,000 profiles) walking a sort's index finds a page
+# within a few thousand entries, and fetching every match by primary key costs more.
+COMMON_MATCHES = 2000
 
 # Plain literals: the table and index names are constants, never from input.
 _SQLITE_INSTALL = [
@@ -79,7 +93,10 @@ def terms(text: str) -> list[str]:
 
 def text_condition(text: str) -> Q | RawSQL | None:
     """A filter condition matching profiles whose text holds every word of ``text`` (each as
-    a prefix: "codep" finds "codependency"). ``None`` when the text has no words."""
+    a prefix: "codep" finds "codependency"). ``None`` when the text has no words.
+
+    On SQLite this reads the full-text index once to choose a plan (see the module's
+    docstring)."""
     words = terms(text)
     if not words:
         return None
@@ -93,6 +110,13 @@ def text_condition(text: str) -> Q | RawSQL | None:
     if connection.vendor == "sqlite":
         # Each word quoted, so nothing a visitor types is read as FTS5 syntax.
         query = " ".join(f'"{word}"*' for word in words)
+        if _sqlite_matches_at_least(query, COMMON_MATCHES):
+            return RawSQL(
+                "+directory_therapistprofile.id IN "
+                "(SELECT rowid FROM directory_profile_fts WHERE directory_profile_fts MATCH %s)",
+                [query],
+                output_field=BooleanField(),
+            )
         matching = RawSQL(
             "SELECT rowid FROM directory_profile_fts WHERE directory_profile_fts MATCH %s",
             [query],
@@ -102,3 +126,16 @@ def text_condition(text: str) -> Q | RawSQL | None:
     for word in words:
         condition &= Q(search_text__contains=word)
     return condition
+
+
+def _sqlite_matches_at_least(query: str, count: int) -> bool:
+    """Whether FTS5 finds at least ``count`` profiles: reads rowids from the index only, and
+    stops at ``count``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM directory_profile_fts "
+            "WHERE directory_profile_fts MATCH %s LIMIT %s)",
+            [query, count],
+        )
+        (found,) = cursor.fetchone()
+    return bool(found >= count)
