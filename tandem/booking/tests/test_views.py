@@ -59,6 +59,7 @@ def test_the_book_page_shows_times_in_the_viewers_zone_and_remembers_it(
     assert "No times: within the minimum notice." in html
     assert 'value="2027-03-23T09:00Z"' in html  # 09:00 GMT Tuesday
     assert ">05:00<" in html  # ... which is 05:00 EDT in New York
+    assert "Times are shown in America/New York time." in html
     again = anonymous.get(f"/bookings/with/{profile.slug}/").content.decode()
     assert ">05:00<" in again and 'data-chosen="true"' in again
 
