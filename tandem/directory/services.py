@@ -13,6 +13,7 @@ from tandem.directory.models import (
     TherapistProfile,
     VerificationDecision,
 )
+from tandem.directory.tasks import send_verification_decision
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -75,5 +76,7 @@ def decide(
             registration_checked=f"{profile.registration_body} {profile.registration_number}",
             decided_at=now,
         )
+        # Sent only once the decision is committed, so a rolled-back decision emails nobody.
+        transaction.on_commit(lambda: send_verification_decision.enqueue(record.pk))
     profile.refresh_from_db()
     return record
