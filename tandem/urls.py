@@ -29,6 +29,9 @@ class StaticPagesSitemap(Sitemap):
 # sitemap.xml: each app adds its own sitemaps to this dict.
 SITEMAPS: dict[str, type[Sitemap]] = {"pages": StaticPagesSitemap, **journal_sitemaps}
 
+# Error pages keep the quick-exit control and the crisis lines (DESIGN.md section 5).
+handler500 = "tandem.core.views.server_error"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("tandem.core.urls")),
     path("", include("tandem.accounts.urls")),
