@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.accounts import personal_data
@@ -22,6 +24,7 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+@never_cache
 @require_safe
 @login_required
 def my_data(request: HttpRequest) -> HttpResponse:
@@ -52,10 +55,24 @@ def export_my_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache
 @require_http_methods(["POST"])
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    # The password check here is as guessable as a login: share allauth's limit for
+    # re-entering a password, so someone holding a session cannot try passwords freely.
+    if not ratelimit.consume(request, action="reauthenticate", user=user):
+        return render(
+            request,
+            "accounts/my_data.html",
+            {
+                "sections": personal_data.sections(),
+                "delete_form": DeleteAccountForm(user=user),
+                "too_many_attempts": True,
+            },
+            status=429,
+        )
     form = DeleteAccountForm(request.POST, user=user)
     if not form.is_valid():
         return render(

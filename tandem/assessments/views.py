@@ -389,6 +389,7 @@ def therapists(request: HttpRequest, public_id: UUID) -> HttpResponse:
 # --- A person's own checks ----------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
@@ -420,6 +421,7 @@ def _change(
     return change.reliable, change.direction
 
 
+@never_cache
 @login_required
 @require_safe
 def history(request: HttpRequest, slug: str) -> HttpResponse:

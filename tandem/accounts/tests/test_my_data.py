@@ -125,3 +125,21 @@ def test_a_failing_eraser_leaves_everything_in_place(client_user, notes_section)
         personal_data._sections.pop("test_broken")
 
     assert User.objects.filter(pk=client_user.pk).exists()
+
+
+def test_guessing_the_password_to_delete_is_rate_limited(client_user):
+    http = client_for(client_user)
+    for _ in range(10):
+        http.post(reverse("my_data_delete"), {"password": "guess", "confirm": "on"})
+
+    response = http.post(reverse("my_data_delete"), {"password": PASSWORD, "confirm": "on"})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert User.objects.filter(pk=client_user.pk).exists()
+
+
+def test_the_my_data_page_is_never_cached(client_user):
+    response = client_for(client_user).get(reverse("my_data"))
+
+    assert "no-store" in response["Cache-Control"]

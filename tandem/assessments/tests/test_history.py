@@ -78,3 +78,13 @@ def test_my_checks_needs_sign_in_and_get(anonymous, client_user):
     url = reverse("assessments:mine")
     assert anonymous.get(url).status_code == 302
     assert client_for(client_user).post(url).status_code == 405
+
+
+def test_signed_in_pages_with_results_are_never_cached(client_user):
+    http = client_for(client_user)
+
+    for url in (
+        reverse("assessments:mine"),
+        reverse("assessments:history", args=["relating-styles"]),
+    ):
+        assert "no-store" in http.get(url)["Cache-Control"]
