@@ -106,7 +106,9 @@ class Match:
 
 def _flag_keys(flags: Any) -> set[str]:
     keys: set[str] = set()
-    for flag in flags or ():
+    if not isinstance(flags, list | tuple):
+        return keys
+    for flag in flags:
         if isinstance(flag, str):
             keys.add(flag)
         elif isinstance(flag, Mapping) and isinstance(flag.get("key"), str):

@@ -33,8 +33,15 @@ def export_profile(user: User) -> dict[str, Any] | None:
     profile = TherapistProfile.objects.filter(user=user).first()
     made = VerificationDecision.objects.filter(decided_by=user).select_related("profile")
     exported: dict[str, Any] = {
+        # What this verifier did, not what they learned about others: the reasons and the
+        # registration details belong to the therapists the decisions were about.
         "decisions_made_as_verifier": [
-            {**_decision(decision), "profile": decision.profile.slug} for decision in made
+            {
+                "profile": decision.profile.slug if decision.profile else None,
+                "decision": decision.decision,
+                "decided_at": decision.decided_at.isoformat(),
+            }
+            for decision in made
         ]
     }
     if profile is None:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.accounts.models import Role, User
@@ -83,7 +84,11 @@ def search(request: HttpRequest) -> HttpResponse:
     template = (
         "directory/_results.html" if request.headers.get("HX-Request") else "directory/search.html"
     )
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    # The fragment and the whole page share a URL: caches must keep them apart, or Back could
+    # show a bare fragment without the quick-exit control.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_safe
@@ -98,8 +103,14 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def match(request: HttpRequest) -> HttpResponse:
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    form = MatchForm(data)
+    if request.method == "POST":
+        data = request.POST
+    else:
+        # A check's result is only ever taken from a POST: in a URL it would sit in history,
+        # logs and referrers, safety flag and all. Preferences alone may be shared as a link.
+        data = request.GET.copy()
+        data.pop("result", None)
+    form = MatchForm(data or None)
     matches = None
     needs = None
     status = 200

@@ -200,3 +200,26 @@ def test_it_never_suggests_a_deactivated_account():
     assert _names(match_therapists(result=CODEPENDENT, preferences=MatchPreferences())) == [
         "Still Here"
     ]
+
+
+@pytest.mark.parametrize("flags", [5, True, "safety", {"key": "safety"}, None])
+def test_a_malformed_flags_value_is_refused_or_ignored_never_a_server_error(anonymous, flags):
+    import json
+
+    page = anonymous.post("/therapists/match/", {"result": json.dumps({"flags": flags})})
+    api = anonymous.post(
+        "/api/v1/match", {"result": {"flags": flags}}, content_type="application/json"
+    )
+
+    assert page.status_code in (200, 400)
+    assert api.status_code in (200, 422)
+
+
+def test_a_result_in_the_address_bar_is_ignored(anonymous):
+    import json
+
+    safety = json.dumps({"flags": ["safety"], "style": {"primary": "codependent"}})
+    page = anonymous.get("/therapists/match/", {"result": safety, "format": "video"})
+
+    assert page.status_code == 200
+    assert "Your safety comes first" not in page.content.decode()

@@ -48,3 +48,22 @@ def test_erasing_someone_without_a_profile_changes_nothing(client_user):
     make_profile(name="Someone Else")
     personal_data.erase_user(client_user)
     assert TherapistProfile.objects.count() == 1
+
+
+def test_a_verifiers_export_holds_what_they_did_not_what_they_learned(
+    therapist_user, verifier_user
+):
+    profile = make_profile(therapist_user, status=ProfileStatus.SUBMITTED)
+    services.decide(
+        profile=profile,
+        verifier=verifier_user,
+        decision="rejected",
+        reason="The registration number belongs to someone else.",
+    )
+
+    made = personal_data.export_user(verifier_user)["sections"]["therapist_profile"]
+    (decision,) = made["decisions_made_as_verifier"]
+
+    assert set(decision) == {"profile", "decision", "decided_at"}
+    assert "someone else" not in str(made)
+    assert profile.registration_number not in str(made)

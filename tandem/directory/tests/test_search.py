@@ -204,3 +204,9 @@ def test_a_deactivated_account_on_a_page_does_not_shorten_it_or_shift_the_next()
     assert len(first.listings) == 20 and first.total_is_capped
     assert "Therapist 03" not in _names(first)
     assert _names(second) == ["Therapist 21", "Therapist 22", "Therapist 23", "Therapist 24"]
+
+
+def test_the_results_fragment_and_the_page_are_cached_apart(anonymous):
+    response = anonymous.get("/therapists/", HTTP_HX_REQUEST="true")
+
+    assert "HX-Request" in response["Vary"]
