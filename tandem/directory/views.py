@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -103,9 +103,8 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def match(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        data = request.POST
-    else:
+    data: QueryDict = request.POST.copy()
+    if request.method != "POST":
         # A check's result is only ever taken from a POST: in a URL it would sit in history,
         # logs and referrers, safety flag and all. Preferences alone may be shared as a link.
         data = request.GET.copy()
