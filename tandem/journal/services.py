@@ -14,7 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tandem.journal import spam
-from tandem.journal.models import Article, Comment, CommentStatus, email_digest
+from tandem.journal.models import (
+    Article,
+    Comment,
+    CommentStatus,
+    email_digest,
+    normalise_email,
+)
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -64,6 +70,17 @@ def _enqueue_reply_notice(comment: Comment) -> None:
     transaction.on_commit(lambda: notify_parent_of_reply.enqueue(comment.pk))
 
 
+def _owns_address(user: User | None, email: str) -> bool:
+    """Whether ``user`` is signed in and has proved ``email`` is theirs (allauth verified)."""
+    from allauth.account.models import EmailAddress
+
+    if user is None or not user.is_authenticated:
+        return False
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=normalise_email(email), verified=True
+    ).exists()
+
+
 def post_comment(
     *,
     article: Article,
@@ -73,19 +90,34 @@ def post_comment(
     website: str,
     body: str,
     notify_replies: bool,
+    user: User | None = None,
 ) -> Comment:
-    """Save a visitor's comment with the status it earns, and queue its emails.
+    """Save a comment with the status it earns, and queue its emails.
 
-    Spam words or many links: spam. Any link: held. An address with no approved comment yet:
-    held. Otherwise it appears at once.
+    Spam words or many links: spam. Any link: held. It appears at once only when ``user``
+    (the signed-in person, if any) has verified ``email`` and that address already has an
+    approved comment; everything else is held. An address typed into the form proves
+    nothing, so "this address was approved before" alone would let anyone post unread under
+    a known commenter's address. Callers must not tell a visitor which way it went unless
+    the visitor proved the address (see views.comment_create).
     """
     verdict = spam.assess(body, name=name)
+    # Asked every time, so the work done does not depend on whether the address is known.
+    known = Comment.objects.from_email(email).approved().exists()
+    proven = _owns_address(user, email)
     if verdict.is_spam:
         status, reason = CommentStatus.SPAM, verdict.reason
     elif verdict.has_links:
         status, reason = CommentStatus.PENDING, verdict.reason
-    elif not Comment.objects.from_email(email).approved().exists():
+    elif not known:
         status, reason = CommentStatus.PENDING, "first comment from this address"
+    elif not proven:
+        # For the moderator: the address has approved comments, but this writer did not
+        # prove it is theirs, so it may be someone else using it.
+        status, reason = (
+            CommentStatus.PENDING,
+            "known address, but not signed in as its owner: check it is really them",
+        )
     else:
         status, reason = CommentStatus.APPROVED, ""
     with transaction.atomic():

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core import mail
+from django.test import Client
 
+from tandem.conftest import client_for
 from tandem.journal.models import Comment, CommentStatus
 from tandem.journal.tests.conftest import comment_form, make_comment
 
@@ -32,19 +35,93 @@ def test_a_first_comment_is_held_for_moderation_and_says_so(post, anonymous, art
     assert "This helped me a lot." not in page
 
 
-def test_a_later_comment_from_an_approved_address_appears_at_once(post, anonymous, article):
-    make_comment(article, email="sam@example.com")
-    response = post(anonymous, article, email="SAM@example.com", body="Me again.")
+def test_a_later_comment_from_a_signed_in_verified_owner_appears_at_once(
+    post, article, client_user
+):
+    make_comment(article, email="casey@example.com")
+    casey = client_for(client_user)
+    response = post(casey, article, email="CASEY@example.com", body="Me again.")
     comment = Comment.objects.latest("pk")
     assert comment.status == CommentStatus.APPROVED
     assert response["Location"].endswith(f"#comment-{comment.pk}")
-    page = anonymous.get(article.get_absolute_url()).content.decode()
+    page = casey.get(article.get_absolute_url()).content.decode()
     assert "Me again." in page and "Your comment is published" in page
+    assert mail.outbox[-1].subject == "Your comment on “Saying what you need” is live"
 
 
-def test_a_comment_with_a_link_is_held_even_from_a_known_address(post, anonymous, article):
-    make_comment(article)
-    post(anonymous, article, body="See https://example.org for more")
+def test_an_anonymous_comment_from_an_approved_address_is_held(post, anonymous, article):
+    make_comment(article, email="sam@example.com")
+    response = post(anonymous, article, email="SAM@example.com", body="Me again?")
+    comment = Comment.objects.latest("pk")
+    assert comment.status == CommentStatus.PENDING
+    assert "not signed in" in comment.held_reason
+    assert response["Location"].endswith("#comments")
+    assert "Me again?" not in anonymous.get(article.get_absolute_url()).content.decode()
+
+
+def _outcome(post, article, email):
+    """Everything a visitor who is not signed in can observe about sending a comment."""
+    visitor = Client()
+    sent_before = len(mail.outbox)
+    response = post(visitor, article, email=email, body="Has this address been here before?")
+    sent = mail.outbox[sent_before:]
+    return {
+        "status": response.status_code,
+        "location": response["Location"],
+        "messages": [(m.level, m.message) for m in get_messages(response.wsgi_request)],
+        "emails": [(m.to == [email], m.subject) for m in sent],
+        "cookies": sorted(response.cookies),
+    }
+
+
+def test_a_visitor_cannot_tell_whether_an_address_has_commented_before(post, article):
+    make_comment(article, email="known@example.com")
+    known = _outcome(post, article, "known@example.com")
+    unknown = _outcome(post, article, "never-seen@example.com")
+    assert known == unknown
+    # The "we have a comment from this address" email goes out either way, to the address.
+    assert known["status"] == 302 and len(known["emails"]) == 1 and known["emails"][0][0]
+    assert Comment.objects.filter(status=CommentStatus.PENDING).count() == 2
+
+
+def test_a_signed_in_person_typing_someone_elses_address_is_held(post, article, client_user):
+    make_comment(article, email="sam@example.com")
+    response = post(client_for(client_user), article, email="sam@example.com", body="As Sam")
+    comment = Comment.objects.latest("pk")
+    assert comment.status == CommentStatus.PENDING
+    assert response["Location"].endswith("#comments")
+    held = [(m.level, m.message) for m in get_messages(response.wsgi_request)]
+    assert held == _outcome(post, article, "new@example.com")["messages"]
+
+
+def test_an_unverified_address_on_the_account_does_not_publish_at_once(post, article, client_user):
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=client_user, email="claimed@example.com", verified=False)
+    make_comment(article, email="claimed@example.com")
+    post(client_for(client_user), article, email="claimed@example.com")
+    assert Comment.objects.latest("pk").status == CommentStatus.PENDING
+
+
+def test_a_signed_in_owners_first_comment_is_still_held(post, article, client_user):
+    post(client_for(client_user), article, email="casey@example.com")
+    comment = Comment.objects.get()
+    assert (comment.status, comment.held_reason) == (
+        CommentStatus.PENDING,
+        "first comment from this address",
+    )
+
+
+def test_the_form_is_filled_in_from_the_account_when_signed_in(anonymous, article, client_user):
+    page = client_for(client_user).get(article.get_absolute_url()).content.decode()
+    assert 'value="casey@example.com"' in page and 'value="Casey Client"' in page
+    page = anonymous.get(article.get_absolute_url()).content.decode()
+    assert 'name="email" id="id_email" value=""' in page
+
+
+def test_a_comment_with_a_link_is_held_even_from_a_proven_known_address(post, article, client_user):
+    make_comment(article, email="casey@example.com")
+    post(client_for(client_user), article, email="casey@example.com", body="See https://x.org")
     comment = Comment.objects.latest("pk")
     assert (comment.status, comment.held_reason) == (CommentStatus.PENDING, "contains a link")
 
@@ -166,7 +243,7 @@ def test_closed_comments_take_no_comment(anonymous, article):
     assert not Comment.objects.exists()
 
 
-def test_the_commenter_is_emailed_a_delete_link_through_real_smtp(
+def test_the_address_given_is_emailed_a_delete_link_through_real_smtp(
     post, anonymous, article, smtp_inbox
 ):
     from tandem.conftest import message_text
@@ -175,6 +252,9 @@ def test_the_commenter_is_emailed_a_delete_link_through_real_smtp(
     (message,) = smtp_inbox.wait_for(1)
     text = message_text(message)
     assert message["To"] == "sam@example.com"
-    assert "We have your comment" in message["Subject"]
+    assert "A comment was sent with this email address" in message["Subject"]
     assert "/journal/comments/delete/" in text
+    # Anyone can type this address, so the email must make sense to someone who did not write it.
+    assert "Did not write this? Someone typed your address into our comment form." in text
+    assert "Hello Sam" not in text
     assert "/journal/comments/unsubscribe/" in text
