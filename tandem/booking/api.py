@@ -30,7 +30,14 @@ from tandem.booking.services import (
     booking_create,
     booking_reschedule,
 )
-from tandem.booking.slots import day_reasons, free_slots, load_bookings, load_exceptions, load_rules
+from tandem.booking.slots import (
+    day_reasons,
+    free_slots,
+    load_bookings,
+    load_exceptions,
+    load_rules,
+    within_reach,
+)
 from tandem.directory.models import TherapistProfile
 
 router = Router(tags=["booking"])
@@ -63,6 +70,12 @@ class BookingIn(Schema):
     session_type: int
     start: datetime
     idempotency_key: uuid.UUID | None = None
+    client_name: str = Field(
+        default="",
+        max_length=150,
+        description="The name the therapist will see; defaults to the account's name, and is "
+        "required when the account has none.",
+    )
     note: str = Field(default="", max_length=1000)
     time_zone: str = "Europe/London"
 
@@ -105,22 +118,32 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+OUT_OF_REACH = "Dates and times must be within about a year (400 days) of now."
+
+
+def _reachable(instant: datetime) -> datetime:
+    # Checked before any arithmetic: near year 1 or 9999, adding a day overflows.
+    if not within_reach(instant, timezone.now()):
+        raise HttpError(422, OUT_OF_REACH)
+    return instant
+
+
 def _instant(raw: str | None, zone: ZoneInfo, default: datetime) -> datetime:
     if not raw:
         return default
     try:
         if len(raw) == 10:
-            return datetime.combine(date.fromisoformat(raw), time(0), zone)
+            return _reachable(datetime.combine(date.fromisoformat(raw), time(0), zone))
         parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise HttpError(422, f"{raw!r} is not an ISO 8601 date or date-time.") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    return _reachable(parsed if parsed.tzinfo else parsed.replace(tzinfo=zone))
 
 
 def _aware(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise HttpError(422, "Give the start with its UTC offset (for example 2027-03-29T08:00Z).")
-    return instant
+    return _reachable(instant)
 
 
 @router.get(
@@ -218,12 +241,17 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[BookingOu
     if session is None:
         raise HttpError(404, "No such session type.")
     _zone(payload.time_zone)
+    client = _user(request)
+    client_name = payload.client_name.strip() or client.name
+    if not client_name:
+        raise HttpError(422, "Give client_name: the name the therapist will see.")
     try:
         booking = booking_create(
             slot_start=_aware(payload.start),
             session_type=session,
-            client=_user(request),
+            client=client,
             idempotency_key=payload.idempotency_key,
+            client_name=client_name,
             note=payload.note,
             client_time_zone=payload.time_zone,
         )

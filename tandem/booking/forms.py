@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from tandem.booking.models import (
     BookingSettings,
@@ -14,6 +15,7 @@ from tandem.booking.models import (
     time_zone_choices,
     validate_time_zone,
 )
+from tandem.booking.slots import OUT_OF_REACH, within_reach
 from tandem.directory.models import Format, TherapistProfile
 
 SLOT_FORMAT = "%Y-%m-%dT%H:%MZ"
@@ -30,9 +32,18 @@ class SlotField(forms.CharField):
         if not text:
             return None
         try:
-            return datetime.strptime(text, SLOT_FORMAT).replace(tzinfo=UTC)
+            instant = datetime.strptime(text, SLOT_FORMAT).replace(tzinfo=UTC)
         except ValueError:
             raise forms.ValidationError("Please choose one of the times shown.") from None
+        if not within_reach(instant, timezone.now()):
+            raise forms.ValidationError(OUT_OF_REACH)
+        return instant
+
+
+def _date_within_reach(day: date | None) -> date | None:
+    if day is not None and not within_reach(day, timezone.now()):
+        raise forms.ValidationError(OUT_OF_REACH.replace("a time", "a date"))
+    return day
 
 
 class ViewForm(forms.Form):
@@ -55,11 +66,40 @@ class ViewForm(forms.Form):
         tz.choices = time_zone_choices()
         tz.widget.attrs["data-booking-timezone"] = ""
 
+    def clean_start(self) -> date | None:
+        return _date_within_reach(self.cleaned_data.get("start"))
 
-class BookingForm(forms.Form):
+
+class ClientNameField(forms.CharField):
+    """The name the therapist will call the client by; asked, never taken from the address."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Your name, as the therapist will see it")
+        kwargs.setdefault(
+            "help_text",
+            "A first name or a nickname is fine. The therapist never sees your email address.",
+        )
+        kwargs.setdefault("error_messages", {"required": "Please tell us the name to give them."})
+        super().__init__(max_length=150, **kwargs)
+        self.widget.attrs.setdefault("autocomplete", "name")
+
+
+class SlotChoiceForm(forms.Form):
+    """The session and time picked on the book page, as the confirm page receives them."""
+
     session = forms.ModelChoiceField(queryset=SessionType.objects.none(), widget=forms.HiddenInput)
     start = SlotField(widget=forms.HiddenInput)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, therapist: TherapistProfile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        session = self.fields["session"]
+        assert isinstance(session, forms.ModelChoiceField)
+        session.queryset = SessionType.objects.filter(therapist=therapist, is_active=True)
+
+
+class BookingForm(SlotChoiceForm):
+    client_name = ClientNameField()
     note = forms.CharField(
         label="Anything the therapist should know before you meet (optional)",
         required=False,
@@ -67,11 +107,9 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, therapist: TherapistProfile, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        session = self.fields["session"]
-        assert isinstance(session, forms.ModelChoiceField)
-        session.queryset = SessionType.objects.filter(therapist=therapist, is_active=True)
+
+class TakeOfferForm(forms.Form):
+    client_name = ClientNameField()
 
 
 class ReasonForm(forms.Form):
@@ -173,6 +211,9 @@ class DateExceptionForm(forms.ModelForm):
             "end": forms.TimeInput(attrs={"type": "time"}),
         }
         help_texts = {"start": "For extra hours only.", "end": "For extra hours only."}
+
+    def clean_date(self) -> date | None:
+        return _date_within_reach(self.cleaned_data.get("date"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

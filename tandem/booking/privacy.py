@@ -1,7 +1,9 @@
 """Booking's part of "My data".
 
-Export: a client's own bookings; a therapist's own agenda (clients' names, never their
-addresses), and their rules.
+Export: a client's own bookings, complete with their notes and reasons; a therapist's rules
+and agenda. The agenda holds only what the therapist was given to run each session: its time,
+session type, status and the name the client chose. Clients' notes, reasons and addresses are
+the clients' data, so they stay out of it.
 
 Erasure of a client: their future sessions are cancelled (the therapist is told the time and
 nothing else); past sessions stay in the therapist's records as a minimal entry (time and
@@ -33,8 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["erase_bookings", "export_bookings"]
 
 
-def _booking(booking: Booking, *, with_client: bool) -> dict[str, Any]:
-    exported: dict[str, Any] = {
+def _client_booking(booking: Booking) -> dict[str, Any]:
+    return {
         "id": str(booking.public_id),
         "therapist": booking.therapist_name,
         "session": booking.session_name,
@@ -62,15 +64,22 @@ def _booking(booking: Booking, *, with_client: bool) -> dict[str, Any]:
             for event in booking.events.all()
         ],
     }
-    if with_client:
-        exported["client"] = booking.client_name or None
-    return exported
+
+
+def _agenda_entry(booking: Booking) -> dict[str, Any]:
+    return {
+        "starts_at": booking.starts_at.isoformat(),
+        "ends_at": booking.ends_at.isoformat(),
+        "session": booking.session_name,
+        "status": booking.status,
+        "client": booking.client_name or None,
+    }
 
 
 def export_bookings(user: User) -> dict[str, Any]:
     as_client = Booking.objects.filter(client=user).prefetch_related("events")
     exported: dict[str, Any] = {
-        "as_client": [_booking(booking, with_client=False) for booking in as_client],
+        "as_client": [_client_booking(booking) for booking in as_client],
         "waitlist": [
             {
                 "therapist": entry.therapist.name,
@@ -85,7 +94,7 @@ def export_bookings(user: User) -> dict[str, Any]:
     }
     rules = BookingSettings.objects.filter(therapist__user=user).first()
     if rules is not None:
-        agenda = Booking.objects.filter(therapist__user=user).prefetch_related("events")
+        agenda = Booking.objects.filter(therapist__user=user).order_by("starts_at")
         exported["as_therapist"] = {
             "time_zone": rules.time_zone,
             "buffer_minutes": rules.buffer_minutes,
@@ -106,7 +115,7 @@ def export_bookings(user: User) -> dict[str, Any]:
                 }
                 for hours in WeeklyHours.objects.filter(therapist_id=rules.therapist_id)
             ],
-            "agenda": [_booking(booking, with_client=True) for booking in agenda],
+            "agenda": [_agenda_entry(booking) for booking in agenda],
         }
     return exported
 

@@ -33,7 +33,14 @@ from tandem.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from tandem.booking.slots import load_bookings, load_exceptions, load_rules, slot_refusal
+from tandem.booking.slots import (
+    OUT_OF_REACH,
+    load_bookings,
+    load_exceptions,
+    load_rules,
+    slot_refusal,
+    within_reach,
+)
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -142,11 +149,15 @@ def booking_create(
     session_type: SessionType,
     client: User,
     idempotency_key: uuid.UUID | None,
+    client_name: str = "",
     note: str = "",
     client_time_zone: str = "Europe/London",
     now: datetime | None = None,
 ) -> Booking:
     """Book ``slot_start`` for ``client``; returns the booking (requested or confirmed).
+
+    ``client_name`` is what the therapist sees: the name the client gave when booking, else
+    their account's name, else nothing ("a client"). Never any part of their address.
 
     A second call with the same ``idempotency_key`` returns the first booking unchanged
     (a double-submitted form). Raises ``SlotTaken`` when the time is not free (taken, in
@@ -165,6 +176,8 @@ def booking_create(
         raise BookingRefused("This therapist is not taking new clients at the moment.")
     if profile.user_id == client.pk:
         raise BookingRefused("You cannot book a session with yourself.")
+    if not within_reach(slot_start, now):  # before any arithmetic: year 9999 overflows
+        raise SlotTaken(OUT_OF_REACH)
     slot_start = slot_start.astimezone(UTC).replace(microsecond=0)
     ends_at = slot_start + timedelta(minutes=session_type.minutes)
     try:
@@ -186,7 +199,7 @@ def booking_create(
                 therapist=profile,
                 therapist_name=profile.name,
                 client=client,
-                client_name=client.name or client.email.split("@", 1)[0],
+                client_name=(client_name.strip() or client.name)[:150],
                 client_time_zone=client_time_zone,
                 session_type=session_type,
                 session_name=session_type.name,
@@ -321,6 +334,8 @@ def booking_reschedule(
         raise BookingRefused("Please give a reason.")
     if booking.therapist_id is None:
         raise BookingRefused("This therapist no longer takes bookings.")
+    if not within_reach(new_start, now):  # before any arithmetic: year 9999 overflows
+        raise SlotTaken(OUT_OF_REACH)
     new_start = new_start.astimezone(UTC).replace(microsecond=0)
     length = booking.ends_at - booking.starts_at
     buffer = booking.blocked_until - booking.ends_at
@@ -450,8 +465,11 @@ def _offer_freed_slot(freed: Booking, now: datetime) -> None:
     _after_commit(offer)
 
 
-def waitlist_claim(*, entry: WaitlistEntry, now: datetime | None = None) -> Booking:
-    """The client takes the time they were offered, if nobody was quicker."""
+def waitlist_claim(
+    *, entry: WaitlistEntry, client_name: str = "", now: datetime | None = None
+) -> Booking:
+    """The client takes the time they were offered, if nobody was quicker; ``client_name``
+    as for ``booking_create``."""
     now = now or timezone.now()
     if not entry.offer_is_open(now) or entry.offered_start is None:
         raise BookingRefused("This offer has expired.")
@@ -460,6 +478,7 @@ def waitlist_claim(*, entry: WaitlistEntry, now: datetime | None = None) -> Book
             slot_start=entry.offered_start,
             session_type=entry.session_type,
             client=entry.client,
+            client_name=client_name,
             # One key per offer: claiming twice finds the first booking.
             idempotency_key=uuid.uuid5(
                 uuid.NAMESPACE_URL, f"waitlist:{entry.pk}:{entry.offered_start}"

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from tandem.directory.models import TherapistProfile
 
 __all__ = [
+    "OUT_OF_REACH",
+    "REACH",
     "DayException",
     "Reason",
     "Rules",
@@ -59,7 +61,24 @@ __all__ = [
     "load_rules",
     "slot_refusal",
     "to_instant",
+    "within_reach",
 ]
+
+# Booking works a horizon of at most a year ahead; anything further from now in either
+# direction is a typo or a probe, and near year 1 or 9999 date arithmetic overflows.
+REACH = timedelta(days=400)
+OUT_OF_REACH = "Please choose a time within about a year from today."
+
+
+def within_reach(instant: datetime | date, now: datetime) -> bool:
+    """Whether ``instant`` (aware) or ``date`` lies within ``REACH`` of ``now``, either way.
+
+    Comparisons and subtraction of aware datetimes never overflow, so this is safe for any
+    value a parser accepts, from year 1 to year 9999.
+    """
+    if isinstance(instant, datetime):
+        return abs(instant - now) <= REACH
+    return abs(instant - now.date()) <= REACH
 
 
 class Slot(NamedTuple):
@@ -525,6 +544,9 @@ def free_slots_for(
     from django.utils import timezone
 
     now = now or timezone.now()
+    start, end = max(start, now - REACH), min(end, now + REACH)
+    if start >= end:
+        return []
     rules = load_rules([profile.pk])[profile.pk]
     zone = rules.zone
     first = start.astimezone(zone).date() - timedelta(days=1)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("waitlist/", views.waitlist, name="waitlist"),
     path("waitlist/<int:pk>/take/", views.waitlist_take, name="waitlist_take"),
     path("waitlist/<int:pk>/leave/", views.waitlist_leave, name="waitlist_leave"),
+    path("link/continue/", views.link_continue, name="link_continue"),
     path("link/<str:token>/", views.link, name="link"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
     path("practice/", views.practice, name="practice"),

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.accounts.models import Role, User
@@ -27,6 +28,8 @@ from tandem.booking.forms import (
     RescheduleForm,
     RulesForm,
     SessionTypeForm,
+    SlotChoiceForm,
+    TakeOfferForm,
     ViewForm,
     WaitlistForm,
     WeeklyHoursForm,
@@ -228,17 +231,20 @@ def _page_link(slug: str, query: dict[str, Any], first: date) -> str:
     return reverse("booking:book", args=[slug]) + "?" + urlencode({**query, "start": first})
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, slug: str) -> HttpResponse:
-    """Check the chosen time and book it (POST, with an idempotency key against double submits)."""
+    """Check the chosen time, ask the name the therapist will see, and book it (POST, with an
+    idempotency key against double submits)."""
     profile = _get_public_profile(slug)
     user = _user(request)
     zone = _viewer_zone(request)
+    form: SlotChoiceForm
     if request.method == "POST":
         form = BookingForm(request.POST, therapist=profile)
     else:
-        form = BookingForm(
+        form = SlotChoiceForm(
             {
                 "session": request.GET.get("session"),
                 "start": request.GET.get("start"),
@@ -248,15 +254,34 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
         )
     status = 200
     refusal = None
-    if not form.is_valid():
+    valid = form.is_valid()
+    chosen = form.cleaned_data if valid else {}
+    if not valid:
         status = 400
-    elif request.method == "POST":
+        chosen = {
+            name: form.cleaned_data[name]
+            for name in ("session", "start")
+            if name in form.cleaned_data and not form.errors.get(name)
+        }
+    elif not isinstance(form, BookingForm):
+        # The time reads well: show the full form, the name prefilled from the account.
+        form = BookingForm(
+            initial={
+                "session": chosen["session"].pk,
+                "start": slot_key(chosen["start"]),
+                "idempotency_key": chosen["idempotency_key"],
+                "client_name": user.name,
+            },
+            therapist=profile,
+        )
+    else:
         try:
             booking = booking_create(
                 slot_start=form.cleaned_data["start"],
                 session_type=form.cleaned_data["session"],
                 client=user,
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                client_name=form.cleaned_data["client_name"],
                 note=form.cleaned_data["note"],
                 client_time_zone=str(zone),
             )
@@ -272,11 +297,14 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
                 else "Your request has been sent to the therapist.",
             )
             return redirect(booking)
-    session = form.cleaned_data.get("session") if form.is_valid() else None
-    start = form.cleaned_data.get("start") if form.is_valid() else None
+    session, start = chosen.get("session"), chosen.get("start")
+    slot_errors = [error for name in ("session", "start") for error in form.errors.get(name, [])]
+    if form.errors.get("idempotency_key"):
+        slot_errors.append("This form could not be read: please choose the time again.")
     context = {
         "profile": profile,
         "form": form,
+        "slot_errors": slot_errors,
         "session": session,
         "when": when(start, start + timedelta(minutes=session.minutes), zone)
         if session and start
@@ -288,6 +316,7 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "booking/confirm.html", context, status=status)
 
 
+@never_cache
 @login_required
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
@@ -305,6 +334,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/mine.html", context)
 
 
+@never_cache
 @login_required
 @require_safe
 def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -332,6 +362,7 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return render(request, "booking/detail.html", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -349,6 +380,7 @@ def cancel(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return redirect(booking)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def reschedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -359,19 +391,14 @@ def reschedule(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 def _reschedule_page(
-    request: HttpRequest, booking: Booking, party: str, *, action: str, token: str = ""
+    request: HttpRequest, booking: Booking, party: str, *, action: str, via_link: bool = False
 ) -> HttpResponse:
     now = timezone.now()
     zone = _viewer_zone(request, request.GET.get("tz"))
     if not booking.can_change(party, now):
+        if via_link:
+            return _link_refused(request, "This session can no longer be moved online.", 403)
         messages.error(request, "This session can no longer be moved online.")
-        if token:
-            return render(
-                request,
-                "booking/link_refused.html",
-                {"reason": "This session can no longer be moved online."},
-                status=403,
-            )
         return redirect(booking)
     form = RescheduleForm(request.POST if request.method == "POST" else None)
     status = 200
@@ -388,10 +415,8 @@ def _reschedule_page(
                 form.add_error("start", error.reason)
                 status = 409 if isinstance(error, SlotTaken) else 403
             else:
-                messages.success(
-                    request, "The session has moved. We have told both of you by email."
-                )
-                if token:
+                if via_link:
+                    request.session.pop(LINK_SESSION_KEY, None)
                     return render(
                         request,
                         "booking/link_done.html",
@@ -401,6 +426,9 @@ def _reschedule_page(
                             "when": when(booking.starts_at, booking.ends_at, zone),
                         },
                     )
+                messages.success(
+                    request, "The session has moved. We have told both of you by email."
+                )
                 return redirect(booking)
         else:
             status = 400
@@ -433,11 +461,11 @@ def _reschedule_page(
         "earlier": f"?start={first - timedelta(days=DAYS_SHOWN)}&tz={zone}"
         if first > now.astimezone(zone).date()
         else None,
-        "token": token,
     }
     return render(request, "booking/reschedule.html", context, status=status)
 
 
+@never_cache
 @login_required
 @require_POST
 def decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -464,37 +492,91 @@ def decide(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 # --- Signed links from emails ---------------------------------------------------------------
 
+LINK_SESSION_KEY = "booking_link"
+LINK_CONTINUE = "booking:link_continue"
 
-@require_http_methods(["GET", "HEAD", "POST"])
+
+@never_cache
 def link(request: HttpRequest, token: str) -> HttpResponse:
-    """Cancel or move a session from the email, without signing in. GET never changes anything."""
+    """Check the emailed token, remember what it allows in the session, and redirect.
+
+    ``django.request`` logs the path of every 4xx answer, so this URL, which holds a live
+    token, only ever answers 302 (whatever the method: a 405 would log it too); the form is
+    shown and posted on the token-free page, where a missing reason may answer 400.
+    """
     try:
         signed = read_link_token(token)
     except LinkRefused as error:
-        return render(request, "booking/link_refused.html", {"reason": str(error)}, status=400)
-    booking, party = signed.booking, signed.party
-    action = reverse("booking:link", args=[token])
-    if signed.action == "reschedule":
-        return _reschedule_page(request, booking, party, action=action, token=token)
+        request.session[LINK_SESSION_KEY] = {"refused": str(error)}
+    else:
+        request.session[LINK_SESSION_KEY] = {
+            "action": signed.action,
+            "booking": str(signed.booking.public_id),
+            "party": signed.party,
+            "sequence": signed.booking.ical_sequence,
+        }
+    return redirect(LINK_CONTINUE)
+
+
+def _link_refused(request: HttpRequest, reason: str, status: int = 400) -> HttpResponse:
+    return render(request, "booking/link_refused.html", {"reason": reason}, status=status)
+
+
+def _get_linked_booking(request: HttpRequest) -> tuple[str, Booking, str] | str:
+    """The action, booking and side the session's checked link allows, or why there is none.
+
+    The booking's SEQUENCE must still be the one the token named: a change since (including
+    one made through this very link) ends the permission.
+    """
+    granted = request.session.get(LINK_SESSION_KEY)
+    if not isinstance(granted, dict):
+        return "Please open the link from your email again: this page works only after it."
+    if "refused" in granted:
+        return str(granted["refused"])
+    try:
+        public_id = uuid.UUID(str(granted.get("booking")))
+    except ValueError:
+        return "Please open the link from your email again."
+    # select_related: the page names the therapist; the checks read the session type's window.
+    booking = (
+        Booking.objects.select_related("therapist", "session_type", "client")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if booking is None:
+        return "This booking no longer exists."
+    if booking.ical_sequence != granted.get("sequence"):
+        return (
+            "This booking has changed since that email was sent: please use the link in "
+            "the latest email, or sign in."
+        )
+    return str(granted.get("action")), booking, str(granted.get("party"))
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def link_continue(request: HttpRequest) -> HttpResponse:
+    """Cancel or move a session from the email, without signing in. GET never changes anything."""
+    linked = _get_linked_booking(request)
+    if isinstance(linked, str):
+        return _link_refused(request, linked)
+    action_name, booking, party = linked
+    action = reverse(LINK_CONTINUE)
+    if action_name == "reschedule":
+        return _reschedule_page(request, booking, party, action=action, via_link=True)
     zone = _viewer_zone(request)
     now = timezone.now()
     form = ReasonForm(request.POST if request.method == "POST" else None)
     status = 200
     if not booking.can_change(party, now):
-        return render(
-            request,
-            "booking/link_refused.html",
-            {"reason": "This session can no longer be cancelled online."},
-            status=403,
-        )
+        return _link_refused(request, "This session can no longer be cancelled online.", 403)
     if request.method == "POST":
         if form.is_valid():
             try:
                 booking_cancel(booking=booking, by=party, reason=form.cleaned_data["reason"])
             except BookingRefused as error:
-                return render(
-                    request, "booking/link_refused.html", {"reason": error.reason}, status=403
-                )
+                return _link_refused(request, error.reason, 403)
+            request.session.pop(LINK_SESSION_KEY, None)
             return render(
                 request,
                 "booking/link_done.html",
@@ -520,6 +602,7 @@ def link(request: HttpRequest, token: str) -> HttpResponse:
 # --- Waitlist -----------------------------------------------------------------------------------
 
 
+@never_cache
 @login_required
 @require_POST
 def waitlist_add(request: HttpRequest, slug: str) -> HttpResponse:
@@ -551,6 +634,7 @@ def _get_entry_for_user(request: HttpRequest, pk: int) -> WaitlistEntry:
     )
 
 
+@never_cache
 @login_required
 @require_safe
 def waitlist(request: HttpRequest) -> HttpResponse:
@@ -559,9 +643,14 @@ def waitlist(request: HttpRequest) -> HttpResponse:
     entries = WaitlistEntry.objects.filter(
         client=_user(request), status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED]
     ).select_related("therapist", "session_type")
+    user = _user(request)
     rows = [
         {
             "entry": entry,
+            "take_form": TakeOfferForm(
+                auto_id=f"take_{entry.pk}_%s",
+                initial={"client_name": _name_given_before(user, entry.therapist_id)},
+            ),
             "offer": when(
                 entry.offered_start,
                 entry.offered_start + timedelta(minutes=entry.session_type.minutes),
@@ -575,12 +664,29 @@ def waitlist(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/waitlist.html", {"rows": rows})
 
 
+def _name_given_before(user: User, therapist_id: int) -> str:
+    """The name the client last gave this therapist, else their account's name."""
+    given = (
+        Booking.objects.filter(client=user, therapist_id=therapist_id)
+        .exclude(client_name="")
+        .order_by("-created_at")
+        .values_list("client_name", flat=True)
+        .first()
+    )
+    return given or user.name
+
+
+@never_cache
 @login_required
 @require_POST
 def waitlist_take(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_entry_for_user(request, pk)
+    form = TakeOfferForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Please tell us the name to give the therapist.")
+        return redirect("booking:waitlist")
     try:
-        booking = waitlist_claim(entry=entry)
+        booking = waitlist_claim(entry=entry, client_name=form.cleaned_data["client_name"])
     except BookingRefused as error:
         messages.error(request, f"{error.reason} You stay on the waitlist.")
         return redirect("booking:waitlist")
@@ -588,6 +694,7 @@ def waitlist_take(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(booking)
 
 
+@never_cache
 @login_required
 @require_POST
 def waitlist_leave(request: HttpRequest, pk: int) -> HttpResponse:
@@ -624,6 +731,7 @@ def _rules_changed(profile: TherapistProfile) -> None:
     refresh_next_free([profile.pk])
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice(request: HttpRequest) -> HttpResponse:
@@ -644,6 +752,7 @@ def practice(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/practice.html", context, status=400 if form.errors else 200)
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_hours(request: HttpRequest) -> HttpResponse:
@@ -662,6 +771,7 @@ def practice_hours(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def practice_hours_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -672,6 +782,7 @@ def practice_hours_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("booking:practice_hours")
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_exceptions(request: HttpRequest) -> HttpResponse:
@@ -694,6 +805,7 @@ def practice_exceptions(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_POST
 def practice_exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -704,6 +816,7 @@ def practice_exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("booking:practice_exceptions")
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def practice_sessions(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -725,6 +838,7 @@ def practice_sessions(request: HttpRequest, pk: int | None = None) -> HttpRespon
     )
 
 
+@never_cache
 @login_required
 @require_safe
 def agenda(request: HttpRequest) -> HttpResponse:
@@ -744,6 +858,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/agenda.html", context)
 
 
+@never_cache
 @login_required
 @require_POST
 def feed_reset(request: HttpRequest) -> HttpResponse:

@@ -10,8 +10,8 @@ import time_machine
 from django.core import mail
 
 from tandem.accounts.personal_data import erase_user, export_user
-from tandem.booking.models import Booking, BookingStatus
-from tandem.booking.services import booking_create
+from tandem.booking.models import Booking, BookingStatus, Party
+from tandem.booking.services import booking_cancel, booking_create
 from tandem.booking.tests.helpers import make_bookable
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,35 @@ def test_erasing_a_client_cancels_future_sessions_and_leaves_a_nameless_record(
     assert [m.to for m in mail.outbox] == [[profile.user.email]]
     body = mail.outbox[0].body
     assert "Casey" not in body and "sister" not in body and "closed" not in body
+
+
+def test_the_therapists_export_keeps_only_time_session_status_and_the_clients_name(
+    client_user: Any,
+) -> None:
+    profile, session = make_bookable()
+    booking = _book(session, client_user, datetime(2027, 3, 29, 9, tzinfo=UTC), NOW)
+    with time_machine.travel(NOW, tick=False):
+        booking_cancel(booking=booking, by=Party.CLIENT, reason="My divorce hearing moved")
+    agenda = export_user(profile.user)["sections"]["bookings"]["as_therapist"]["agenda"]
+    assert agenda == [
+        {
+            "starts_at": "2027-03-29T09:00:00+00:00",
+            "ends_at": "2027-03-29T09:50:00+00:00",
+            "session": session.name,
+            "status": BookingStatus.CANCELLED,
+            "client": "Casey Client",
+        }
+    ]
+    dumped = json.dumps(agenda)
+    assert "sister" not in dumped and "divorce" not in dumped
+
+
+def test_the_clients_export_keeps_their_own_note_and_reasons(client_user: Any) -> None:
+    _profile, session = make_bookable()
+    booking = _book(session, client_user, datetime(2027, 3, 29, 9, tzinfo=UTC), NOW)
+    with time_machine.travel(NOW, tick=False):
+        booking_cancel(booking=booking, by=Party.CLIENT, reason="My divorce hearing moved")
+    mine = export_user(client_user)["sections"]["bookings"]["as_client"][0]
+    assert mine["note"] == "About my sister"
+    assert mine["cancel_reason"] == "My divorce hearing moved"
+    assert mine["history"][-1]["reason"] == "My divorce hearing moved"

@@ -9,12 +9,10 @@ import pytest
 import time_machine
 
 from tandem.booking.forms import slot_key
-from tandem.booking.links import make_link_token
 from tandem.booking.models import (
     Booking,
     BookingSettings,
     BookingStatus,
-    Party,
     SessionType,
     WeeklyHours,
 )
@@ -85,12 +83,20 @@ def test_booking_needs_sign_in_and_a_double_submit_makes_one_booking(
     http = client_for(client_user)
     page = http.get(url, {"session": session.pk, "start": slot_key(START)})
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode()).group(1)
-    form = {"session": session.pk, "start": slot_key(START), "idempotency_key": key, "note": ""}
+    assert 'value="Casey Client"' in page.content.decode()  # the name the therapist will see
+    form = {
+        "session": session.pk,
+        "start": slot_key(START),
+        "idempotency_key": key,
+        "client_name": "Casey",
+        "note": "",
+    }
     first = http.post(url, form)
     second = http.post(url, form)
     booking = Booking.objects.get()
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == booking.get_absolute_url()
+    assert booking.client_name == "Casey"
 
 
 def test_booking_refuses_a_taken_slot_a_past_slot_and_bad_input(
@@ -99,8 +105,10 @@ def test_booking_refuses_a_taken_slot_a_past_slot_and_bad_input(
     profile, session = bookable
     http = client_for(unrelated_client_user)
     url = f"/bookings/with/{profile.slug}/confirm/"
+    name = {"client_name": "Uma"}
     taken = http.post(
-        url, {"session": session.pk, "start": slot_key(START), "idempotency_key": uuid.uuid4()}
+        url,
+        {"session": session.pk, "start": slot_key(START), "idempotency_key": uuid.uuid4(), **name},
     )
     assert taken.status_code == 409 and "just been booked" in taken.content.decode()
     past = http.post(
@@ -109,6 +117,7 @@ def test_booking_refuses_a_taken_slot_a_past_slot_and_bad_input(
             "session": session.pk,
             "start": slot_key(NOW - timedelta(days=1)),
             "idempotency_key": uuid.uuid4(),
+            **name,
         },
     )
     assert past.status_code == 409 and "already passed" in past.content.decode()
@@ -118,17 +127,24 @@ def test_booking_refuses_a_taken_slot_a_past_slot_and_bad_input(
             "session": session.pk,
             "start": slot_key(NOW + timedelta(hours=2)),
             "idempotency_key": uuid.uuid4(),
+            **name,
         },
     )
     assert notice.status_code == 409 and "minimum notice" in notice.content.decode()
     bad = http.post(
-        url, {"session": session.pk, "start": "tomorrow", "idempotency_key": uuid.uuid4()}
+        url, {"session": session.pk, "start": "tomorrow", "idempotency_key": uuid.uuid4(), **name}
     )
     assert bad.status_code == 400
     other = SessionType.objects.create(therapist=make_profile(), name="Other", minutes=50)
     assert (
         http.post(
-            url, {"session": other.pk, "start": slot_key(START), "idempotency_key": uuid.uuid4()}
+            url,
+            {
+                "session": other.pk,
+                "start": slot_key(START),
+                "idempotency_key": uuid.uuid4(),
+                **name,
+            },
         ).status_code
         == 400
     )
@@ -198,44 +214,6 @@ def test_cancel_and_reschedule_on_the_site_need_a_reason(
     http.post(f"{url}cancel/", {"reason": "Better"})
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
-
-
-def test_a_signed_link_cancels_after_a_confirming_post_and_a_forged_one_changes_nothing(
-    booking: Booking, anonymous: Any
-) -> None:
-    token = make_link_token(booking, "cancel", Party.CLIENT)
-    assert anonymous.get(f"/bookings/link/{token}/").status_code == 200
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.CONFIRMED  # GET changes nothing
-    forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
-    for bad in (
-        forged,
-        "cancel.nonsense",
-        "delete." + token.split(".", 1)[1],
-        token.replace("cancel.", "reschedule.", 1),
-    ):
-        response = anonymous.post(f"/bookings/link/{bad}/", {"reason": "x"})
-        assert response.status_code == 400
-        assert "Nothing has been changed" in response.content.decode()
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.CONFIRMED
-    assert anonymous.post(f"/bookings/link/{token}/", {"reason": "Ill"}).status_code == 200
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.CANCELLED and booking.cancelled_by == Party.CLIENT
-    # The link names the old SEQUENCE: it no longer works after the change.
-    assert anonymous.post(f"/bookings/link/{token}/", {"reason": "Again"}).status_code == 400
-
-
-def test_a_signed_link_moves_the_session(booking: Booking, anonymous: Any) -> None:
-    token = make_link_token(booking, "reschedule", Party.THERAPIST)
-    new_start = START + timedelta(days=1)
-    response = anonymous.post(
-        f"/bookings/link/{token}/", {"start": slot_key(new_start), "reason": "Training day"}
-    )
-    assert response.status_code == 200
-    booking.refresh_from_db()
-    assert booking.starts_at == new_start
-    assert booking.events.get(kind="rescheduled").by == Party.THERAPIST
 
 
 def test_the_therapist_accepts_a_request_from_the_booking_page(
