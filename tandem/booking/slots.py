@@ -289,6 +289,32 @@ def _candidates(
         day += timedelta(days=1)
 
 
+def _free(
+    *,
+    rules: Rules,
+    bookings: Iterable[tuple[datetime, datetime]],
+    exceptions: Iterable[DayException],
+    session_minutes: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+) -> Iterator[Slot]:
+    """The free slots in [start, end), soonest first, made lazily from the candidates."""
+    length = timedelta(minutes=session_minutes)
+    for _day, slot, status, _off in _candidates(
+        rules=rules,
+        bookings=bookings,
+        exceptions=exceptions,
+        session_minutes=session_minutes,
+        start=start,
+        end=end,
+        now=now,
+    ):
+        if status is _Status.FREE and slot >= 0:
+            begin = datetime.fromtimestamp(slot, UTC)
+            yield Slot(begin, begin + length)
+
+
 def free_slots(
     *,
     rules: Rules,
@@ -307,10 +333,8 @@ def free_slots(
     minimum notice and no later than ``now`` plus the horizon, the day is below the daily
     cap, and it with the buffer after it overlaps no booking's blocked range.
     """
-    length = timedelta(minutes=session_minutes)
-    return [
-        Slot(datetime.fromtimestamp(slot, UTC), datetime.fromtimestamp(slot, UTC) + length)
-        for _day, slot, status, _off in _candidates(
+    return list(
+        _free(
             rules=rules,
             bookings=bookings,
             exceptions=exceptions,
@@ -319,8 +343,7 @@ def free_slots(
             end=end,
             now=now,
         )
-        if status is _Status.FREE and slot >= 0
-    ]
+    )
 
 
 def first_free_slot(
@@ -334,19 +357,18 @@ def first_free_slot(
     now: datetime,
 ) -> Slot | None:
     """The soonest free slot in [start, end), or None; stops at the first one found."""
-    for _day, slot, status, _off in _candidates(
-        rules=rules,
-        bookings=bookings,
-        exceptions=exceptions,
-        session_minutes=session_minutes,
-        start=start,
-        end=end,
-        now=now,
-    ):
-        if status is _Status.FREE and slot >= 0:
-            begin = datetime.fromtimestamp(slot, UTC)
-            return Slot(begin, begin + timedelta(minutes=session_minutes))
-    return None
+    return next(
+        _free(
+            rules=rules,
+            bookings=bookings,
+            exceptions=exceptions,
+            session_minutes=session_minutes,
+            start=start,
+            end=end,
+            now=now,
+        ),
+        None,
+    )
 
 
 _DAY_REASON = {
