@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from tandem.accounts.models import User
@@ -11,6 +11,11 @@ from tandem.directory.models import TherapistProfile
 from tandem.directory.tests.helpers import make_profile
 
 WEEKDAYS = range(7)
+
+# The week most booking tests live in: "now" is Monday 22 March 2027, 08:00 GMT, and START
+# is the next Monday at 09:00 UTC (10:00 BST, after London's clocks have gone forward).
+NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
+START = datetime(2027, 3, 29, 9, tzinfo=UTC)
 
 
 def make_bookable(

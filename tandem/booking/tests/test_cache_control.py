@@ -2,43 +2,18 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 
 from tandem.booking.forms import slot_key
 from tandem.booking.links import make_link_token
 from tandem.booking.models import Booking, Party
-from tandem.booking.services import booking_create, waitlist_join
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.services import waitlist_join
+from tandem.booking.tests.helpers import START
 from tandem.conftest import client_for
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
-START = datetime(2027, 3, 29, 9, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def bookable(therapist_user: Any) -> tuple[Any, Any]:
-    return make_bookable(therapist_user)
-
-
-@pytest.fixture
-def booking(bookable: Any, client_user: Any) -> Booking:
-    _profile, session = bookable
-    return booking_create(
-        slot_start=START, session_type=session, client=client_user, idempotency_key=uuid.uuid4()
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_week")]
 
 
 def _assert_not_stored(response: Any) -> None:

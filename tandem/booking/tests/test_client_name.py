@@ -5,32 +5,23 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.core import mail
 from django.test import Client
 
 from tandem.booking.forms import slot_key
 from tandem.booking.models import Booking, BookingSettings, Party, WaitlistStatus
 from tandem.booking.services import booking_cancel, booking_create, waitlist_join
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import START, make_bookable
 from tandem.conftest import client_for, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_week")]
 
-NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
-START = datetime(2027, 3, 29, 9, tzinfo=UTC)
 # Whole words, so that "does" or "Janet" would not count as a leak.
 ADDRESS_PARTS = re.compile(r"\b(jane|doe)\b", re.IGNORECASE)
-
-
-@pytest.fixture(autouse=True)
-def _frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

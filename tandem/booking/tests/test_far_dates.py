@@ -7,40 +7,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-import time_machine
 from django.test import Client
 
 from tandem.booking.forms import SlotField
 from tandem.booking.models import Booking
 from tandem.booking.services import SlotTaken, booking_create, booking_reschedule
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import START, make_bookable
 from tandem.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_week")]
 
-NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
-START = datetime(2027, 3, 29, 9, tzinfo=UTC)
 FAR_FUTURE = "9999-12-31T23:30Z"
 FAR_PAST = "0001-01-01T00:00Z"
-
-
-@pytest.fixture(autouse=True)
-def _frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def bookable(therapist_user: Any) -> tuple[Any, Any]:
-    return make_bookable(therapist_user)
-
-
-@pytest.fixture
-def booking(bookable: Any, client_user: Any) -> Booking:
-    _profile, session = bookable
-    return booking_create(
-        slot_start=START, session_type=session, client=client_user, idempotency_key=uuid.uuid4()
-    )
 
 
 def _api_client(user: Any) -> Client:

@@ -4,38 +4,19 @@ token-free page, so no 4xx log line (django.request logs the path) ever holds a 
 from __future__ import annotations
 
 import logging
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
 
 from tandem.booking.forms import slot_key
 from tandem.booking.links import make_link_token
 from tandem.booking.models import Booking, BookingStatus, Party
-from tandem.booking.services import booking_create
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import START
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_week")]
 
-NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
-START = datetime(2027, 3, 29, 9, tzinfo=UTC)
 CONTINUE = "/bookings/link/continue/"
-
-
-@pytest.fixture(autouse=True)
-def _frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture
-def booking(therapist_user: Any, client_user: Any) -> Booking:
-    _profile, session = make_bookable(therapist_user)
-    return booking_create(
-        slot_start=START, session_type=session, client=client_user, idempotency_key=uuid.uuid4()
-    )
 
 
 def _forgeries(token: str) -> list[str]:

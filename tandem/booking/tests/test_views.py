@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,33 +17,16 @@ from tandem.booking.models import (
     WeeklyHours,
 )
 from tandem.booking.services import booking_create
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import NOW, START, make_bookable
 from tandem.conftest import client_for
 from tandem.directory.tests.helpers import make_profile
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)  # Monday 08:00 GMT
-START = datetime(2027, 3, 29, 9, tzinfo=UTC)  # Monday 10:00 BST
-
-
-@pytest.fixture(autouse=True)
-def _frozen() -> Any:
-    with time_machine.travel(NOW, tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_week")]
 
 
 @pytest.fixture
 def bookable(therapist_user: Any) -> tuple[Any, Any]:
     return make_bookable(therapist_user, minimum_notice_minutes=24 * 60)
-
-
-@pytest.fixture
-def booking(bookable: Any, client_user: Any) -> Booking:
-    _profile, session = bookable
-    return booking_create(
-        slot_start=START, session_type=session, client=client_user, idempotency_key=uuid.uuid4()
-    )
 
 
 def test_the_book_page_shows_times_in_the_viewers_zone_and_remembers_it(
