@@ -68,3 +68,14 @@ def test_demo_content_loads_twice_without_changing(db):
 
     assert count >= 2
     assert User.objects.count() == count
+
+
+def test_every_card_on_the_home_page_leads_somewhere_that_exists(anonymous):
+    import re
+
+    html = anonymous.get(reverse("home")).content.decode()
+    links = set(re.findall(r'class="button[^"]*" href="([^"]+)"', html))
+
+    assert "/checks/couple-balance/" in links
+    for link in links:
+        assert anonymous.get(link).status_code == 200, link
