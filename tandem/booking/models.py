@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "NO_OVERLAP_CONSTRAINTS",
     "Booking",
     "BookingEvent",
     "BookingSettings",
@@ -258,6 +259,15 @@ class Party(models.TextChoices):
     SYSTEM = "system", "Tandem"
 
 
+# On PostgreSQL no two active bookings overlap, enforced by exclusion constraints that
+# migration 0002_no_overlaps creates in SQL (SQLite has none, and Django's
+# ExclusionConstraint in Meta would not migrate there):
+#   EXCLUDE USING gist (therapist_id WITH =, tstzrange(starts_at, blocked_until) WITH &&)
+#   EXCLUDE USING gist (client_id WITH =, tstzrange(starts_at, ends_at) WITH &&)
+# both WHERE the status is one of ACTIVE_STATUSES. The service turns a clash into SlotTaken.
+NO_OVERLAP_CONSTRAINTS = ("booking_no_therapist_overlap", "booking_no_client_overlap")
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def active(self) -> BookingQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
@@ -269,7 +279,13 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         return self.filter(Q(client=user) | Q(therapist__user=user))
 
     def overlapping(self, start: datetime, end: datetime) -> BookingQuerySet:
+        """Bookings whose time, the therapist's buffer after it included, meets [start, end)."""
         return self.filter(starts_at__lt=end, blocked_until__gt=start)
+
+    def sessions_overlapping(self, start: datetime, end: datetime) -> BookingQuerySet:
+        """Bookings whose session itself (no buffer) meets [start, end): what one client
+        cannot be in twice."""
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
 
 
 class Booking(models.Model):
@@ -331,6 +347,7 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["client", "idempotency_key"], name="booking_idempotency_key_per_client"
             ),
+            # On PostgreSQL, two more: the exclusion constraints of NO_OVERLAP_CONSTRAINTS.
         ]
         indexes = [
             models.Index(fields=["therapist", "starts_at"], name="booking_therapist_start_idx"),

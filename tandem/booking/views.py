@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,15 +56,7 @@ from tandem.booking.services import (
     waitlist_claim,
     waitlist_join,
 )
-from tandem.booking.slots import (
-    Reason,
-    Slot,
-    day_reasons,
-    free_slots,
-    load_bookings,
-    load_exceptions,
-    load_rules,
-)
+from tandem.booking.slots import Diary
 from tandem.directory.models import Country, TherapistProfile
 
 DEFAULT_ZONE = "Europe/London"
@@ -101,8 +92,9 @@ def _get_booking_for_user(request: HttpRequest, public_id: uuid.UUID) -> tuple[B
     # select_related: every booking page names the therapist, their account (to tell the
     # sides apart) and the session type (its cancellation window).
     booking = (
-        Booking.objects.select_related("therapist__user", "client", "session_type")
-        .filter(Q(client=user) | Q(therapist__user=user), public_id=public_id)
+        Booking.objects.for_user(user)
+        .select_related("therapist__user", "client", "session_type")
+        .filter(public_id=public_id)
         .first()
     )
     if booking is None:
@@ -132,24 +124,11 @@ def _days(
     """``DAYS_SHOWN`` days from ``first`` in the viewer's zone: free times, or why none."""
     start = datetime.combine(first, time(0), zone)
     end = datetime.combine(first + timedelta(days=DAYS_SHOWN), time(0), zone)
-    rules = load_rules([profile_id])[profile_id]
-    bookings = load_bookings([profile_id], start, end)[profile_id]
+    diary = Diary.load(profile_id, start, end, now=now)
     if ignore is not None:
-        bookings = [pair for pair in bookings if pair != (ignore.starts_at, ignore.blocked_until)]
-    exceptions = load_exceptions(
-        [profile_id], first - timedelta(days=2), first + timedelta(days=DAYS_SHOWN + 2)
-    )[profile_id]
-    common: dict[str, Any] = {
-        "rules": rules,
-        "bookings": bookings,
-        "exceptions": exceptions,
-        "session_minutes": session_minutes,
-        "start": start,
-        "end": end,
-        "now": now,
-    }
-    slots: list[Slot] = free_slots(**common)
-    reasons: dict[date, Reason] = day_reasons(**common, viewer_zone=zone)
+        diary = diary.without(ignore)
+    slots = diary.free_slots(session_minutes)
+    reasons = diary.day_reasons(session_minutes, zone)
     days = []
     for offset in range(DAYS_SHOWN):
         day = first + timedelta(days=offset)
