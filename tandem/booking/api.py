@@ -27,6 +27,7 @@ from tandem.booking.services import (
     booking_cancel,
     booking_create,
     booking_reschedule,
+    name_for_therapist,
 )
 from tandem.booking.slots import Diary, within_reach
 from tandem.directory.models import TherapistProfile
@@ -223,7 +224,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[BookingOu
         raise HttpError(404, "No such session type.")
     _zone(payload.time_zone)
     client = _user(request)
-    client_name = payload.client_name.strip() or client.name
+    client_name = name_for_therapist(client, payload.client_name)
     if not client_name:
         raise HttpError(422, "Give client_name: the name the therapist will see.")
     try:

@@ -49,6 +49,7 @@ __all__ = [
     "booking_decide",
     "booking_reschedule",
     "claim_reminder",
+    "name_for_therapist",
     "waitlist_claim",
     "waitlist_join",
 ]
@@ -72,6 +73,12 @@ class SlotTaken(BookingRefused):
 
 def _after_commit(function: Callable[[], Any]) -> None:
     transaction.on_commit(function)
+
+
+def name_for_therapist(client: User, given: str = "") -> str:
+    """The client's name as the therapist sees it: the name given when booking, else the
+    account's name, else nothing ("a client"). Never any part of their address."""
+    return (given.strip() or client.name)[:150]
 
 
 def _lock_settings(profile_id: int) -> None:
@@ -177,7 +184,7 @@ def booking_create(
                 therapist=profile,
                 therapist_name=profile.name,
                 client=client,
-                client_name=(client_name.strip() or client.name)[:150],
+                client_name=name_for_therapist(client, client_name),
                 client_time_zone=client_time_zone,
                 session_type=session_type,
                 session_name=session_type.name,

@@ -415,16 +415,16 @@ class MatchForm(forms.Form):
 
     def to_preferences(self) -> MatchPreferences:
         data = self.cleaned_data
-        return MatchPreferences(
+        return MatchPreferences.build(
             max_fee_minor=_minor(data.get("max_fee")),
-            currency=data.get("currency") or Currency.GBP,
-            format=Format.IN_PERSON if data.get("near") else data.get("format") or "",
+            currency=data.get("currency", ""),
+            format=data.get("format", ""),
             town=data.get("near"),
-            within_km=int(data.get("within_km") or 25),
-            language=data.get("language") or "",
-            couples=bool(data.get("couples")),
-            gender=data.get("gender") or "",
-            specialties=tuple(data.get("specialties") or ()),
+            within_km=data.get("within_km"),
+            language=data.get("language", ""),
+            couples=data.get("couples", False),
+            gender=data.get("gender", ""),
+            specialties=data.get("specialties", ()),
         )
 
     @property

@@ -21,12 +21,13 @@ from tandem.assessments import services
 from tandem.assessments.forms import MatchForm
 from tandem.assessments.models import Response
 from tandem.assessments.presentation import result_view
-
-#: In the visitor's session: public id of each anonymous response -> its claim token.
 from tandem.assessments.views.access import (
     forget_claim,
     get_response_for_viewer,
 )
+
+#: In the visitor's session: public id of each anonymous response -> its claim token.
+from tandem.directory.matching import MatchPreferences, match_therapists
 
 
 def _result_context(request: HttpRequest, response: Response) -> dict[str, Any]:
@@ -89,20 +90,13 @@ def keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def therapists(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not apps.is_installed("tandem.directory"):
         raise Http404("The therapist directory is not part of this site.")
-    from tandem.directory.matching import MatchPreferences, match_therapists
-
     response = get_response_for_viewer(request, public_id)
     form = MatchForm(request.GET if request.GET else None)
     preferences = MatchPreferences()
     status = 200
     if form.is_bound:
         if form.is_valid():
-            data = form.cleaned_data
-            preferences = MatchPreferences(
-                max_fee_minor=None if data["budget"] is None else data["budget"] * 100,
-                format="in_person" if data["town"] else data["format"],
-                town=data["town"],
-            )
+            preferences = form.to_preferences()
         else:
             form.describe_errors()
             status = 400

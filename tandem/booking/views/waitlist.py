@@ -16,7 +16,12 @@ from tandem.accounts.models import User
 from tandem.booking.display import when
 from tandem.booking.forms import TakeOfferForm, WaitlistForm
 from tandem.booking.models import Booking, WaitlistEntry, WaitlistStatus
-from tandem.booking.services import BookingRefused, waitlist_claim, waitlist_join
+from tandem.booking.services import (
+    BookingRefused,
+    name_for_therapist,
+    waitlist_claim,
+    waitlist_join,
+)
 from tandem.booking.views.common import get_public_profile, signed_in_user, viewer_zone
 
 
@@ -93,7 +98,7 @@ def _name_given_before(user: User, therapist_id: int) -> str:
         .values_list("client_name", flat=True)
         .first()
     )
-    return given or user.name
+    return name_for_therapist(user, given or "")
 
 
 @never_cache
