@@ -193,19 +193,10 @@ def _user(request: HttpRequest) -> User:
 
 
 def _booking_for(request: HttpRequest, public_id: uuid.UUID) -> tuple[Booking, str]:
-    user = _user(request)
-    # select_related: the checks read the therapist's account and the session's window.
-    booking = (
-        Booking.objects.for_user(user)
-        .select_related("therapist__user", "client", "session_type")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if booking is None:
+    found = Booking.objects.find_with_party(_user(request), public_id)
+    if found is None:
         raise HttpError(404, "No such booking.")
-    party = booking.party_of(user)
-    assert party is not None
-    return booking, party
+    return found
 
 
 @router.post(

@@ -278,6 +278,21 @@ class BookingQuerySet(models.QuerySet["Booking"]):
             return self.none()
         return self.filter(Q(client=user) | Q(therapist__user=user))
 
+    def find_with_party(self, user: User | Any, public_id: uuid.UUID) -> tuple[Booking, str] | None:
+        """The booking ``user`` takes part in with that public id, and their side; else None.
+
+        select_related: every page and API answer about a booking names the therapist, reads
+        their account (to tell the sides apart) and the session type (its change window).
+        """
+        booking = (
+            self.for_user(user)
+            .select_related("therapist__user", "client", "session_type")
+            .filter(public_id=public_id)
+            .first()
+        )
+        party = booking.party_of(user) if booking is not None else None
+        return None if booking is None or party is None else (booking, party)
+
     def overlapping(self, start: datetime, end: datetime) -> BookingQuerySet:
         """Bookings whose time, the therapist's buffer after it included, meets [start, end)."""
         return self.filter(starts_at__lt=end, blocked_until__gt=start)

@@ -53,20 +53,10 @@ def get_public_profile(slug: str) -> TherapistProfile:
 
 def get_booking_for_user(request: HttpRequest, public_id: uuid.UUID) -> tuple[Booking, str]:
     """The booking and which side the user is on; 404 for anyone who is neither."""
-    user = signed_in_user(request)
-    # select_related: every booking page names the therapist, their account (to tell the
-    # sides apart) and the session type (its cancellation window).
-    booking = (
-        Booking.objects.for_user(user)
-        .select_related("therapist__user", "client", "session_type")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if booking is None:
+    found = Booking.objects.find_with_party(signed_in_user(request), public_id)
+    if found is None:
         raise Http404("No such booking.")
-    party = booking.party_of(user)
-    assert party is not None
-    return booking, party
+    return found
 
 
 @dataclass
@@ -120,6 +110,17 @@ def link_refused(request: HttpRequest, reason: str, status: int = 400) -> HttpRe
     return render(request, "booking/link_refused.html", {"reason": reason}, status=status)
 
 
+def link_done(request: HttpRequest, booking: Booking, what: str, zone: ZoneInfo) -> HttpResponse:
+    """The page after a change made through an emailed link, which the change has spent."""
+    request.session.pop(LINK_SESSION_KEY, None)
+    context = {
+        "booking": booking,
+        "what": what,
+        "when": when(booking.starts_at, booking.ends_at, zone),
+    }
+    return render(request, "booking/link_done.html", context)
+
+
 def reschedule_page(
     request: HttpRequest, booking: Booking, party: str, *, action: str, via_link: bool = False
 ) -> HttpResponse:
@@ -146,16 +147,7 @@ def reschedule_page(
                 status = 409 if isinstance(error, SlotTaken) else 403
             else:
                 if via_link:
-                    request.session.pop(LINK_SESSION_KEY, None)
-                    return render(
-                        request,
-                        "booking/link_done.html",
-                        {
-                            "booking": booking,
-                            "what": "moved",
-                            "when": when(booking.starts_at, booking.ends_at, zone),
-                        },
-                    )
+                    return link_done(request, booking, "moved", zone)
                 messages.success(
                     request, "The session has moved. We have told both of you by email."
                 )

@@ -16,7 +16,13 @@ from tandem.booking.forms import ReasonForm
 from tandem.booking.links import LinkRefused, read_link_token
 from tandem.booking.models import Booking, Party
 from tandem.booking.services import BookingRefused, booking_cancel
-from tandem.booking.views.common import LINK_SESSION_KEY, link_refused, reschedule_page, viewer_zone
+from tandem.booking.views.common import (
+    LINK_SESSION_KEY,
+    link_done,
+    link_refused,
+    reschedule_page,
+    viewer_zone,
+)
 
 LINK_CONTINUE = "booking:link_continue"
 
@@ -97,16 +103,7 @@ def link_continue(request: HttpRequest) -> HttpResponse:
                 booking_cancel(booking=booking, by=party, reason=form.cleaned_data["reason"])
             except BookingRefused as error:
                 return link_refused(request, error.reason, 403)
-            request.session.pop(LINK_SESSION_KEY, None)
-            return render(
-                request,
-                "booking/link_done.html",
-                {
-                    "booking": booking,
-                    "what": "cancelled",
-                    "when": when(booking.starts_at, booking.ends_at, zone),
-                },
-            )
+            return link_done(request, booking, "cancelled", zone)
         status = 400
     context = {
         "booking": booking,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +25,39 @@ def _rules_changed(profile: TherapistProfile) -> None:
     refresh_next_free([profile.pk])
 
 
+def _page(
+    request: HttpRequest, template: str, form: forms.BaseForm, **context: Any
+) -> HttpResponse:
+    """A settings page with its form: 400 when the form was posted with mistakes."""
+    context["form"] = form
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _added(
+    request: HttpRequest, form: forms.ModelForm[Any], profile: TherapistProfile, done: str
+) -> HttpResponse | None:
+    """Save a posted, valid hours or exception row as ``profile``'s; the redirect, else None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    added = form.save(commit=False)
+    added.therapist = profile
+    added.save()
+    _rules_changed(profile)
+    messages.success(request, f"Added {added}.")
+    return redirect(done)
+
+
+def _removed(
+    request: HttpRequest, model: type[WeeklyHours | DateException], pk: int, done: str
+) -> HttpResponse:
+    """Delete one of the signed-in therapist's hours or exceptions (404 for anyone else's)."""
+    profile, _rules = get_practice(request)
+    get_object_or_404(model, pk=pk, therapist=profile).delete()
+    _rules_changed(profile)
+    messages.success(request, "Removed.")
+    return redirect(done)
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -33,14 +69,8 @@ def practice(request: HttpRequest) -> HttpResponse:
         _rules_changed(profile)
         messages.success(request, "Your booking rules are saved.")
         return redirect("booking:practice")
-    context = {
-        "profile": profile,
-        "form": form,
-        "feed_url": request.build_absolute_uri(
-            reverse("booking:feed", args=[rules.calendar_feed_token])
-        ),
-    }
-    return render(request, "booking/practice.html", context, status=400 if form.errors else 200)
+    feed_url = request.build_absolute_uri(reverse("booking:feed", args=[rules.calendar_feed_token]))
+    return _page(request, "booking/practice.html", form, profile=profile, feed_url=feed_url)
 
 
 @never_cache
@@ -49,28 +79,18 @@ def practice(request: HttpRequest) -> HttpResponse:
 def practice_hours(request: HttpRequest) -> HttpResponse:
     profile, _rules = get_practice(request)
     form = WeeklyHoursForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        hours = form.save(commit=False)
-        hours.therapist = profile
-        hours.save()
-        _rules_changed(profile)
-        messages.success(request, f"Added {hours}.")
-        return redirect("booking:practice_hours")
-    context = {"form": form, "hours": WeeklyHours.objects.filter(therapist=profile)}
-    return render(
-        request, "booking/practice_hours.html", context, status=400 if form.errors else 200
-    )
+    done = _added(request, form, profile, "booking:practice_hours")
+    if done:
+        return done
+    hours = WeeklyHours.objects.filter(therapist=profile)
+    return _page(request, "booking/practice_hours.html", form, hours=hours)
 
 
 @never_cache
 @login_required
 @require_POST
 def practice_hours_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    profile, _rules = get_practice(request)
-    get_object_or_404(WeeklyHours, pk=pk, therapist=profile).delete()
-    _rules_changed(profile)
-    messages.success(request, "Removed.")
-    return redirect("booking:practice_hours")
+    return _removed(request, WeeklyHours, pk, "booking:practice_hours")
 
 
 @never_cache
@@ -79,32 +99,19 @@ def practice_hours_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_exceptions(request: HttpRequest) -> HttpResponse:
     profile, rules = get_practice(request)
     form = DateExceptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        exception = form.save(commit=False)
-        exception.therapist = profile
-        exception.save()
-        _rules_changed(profile)
-        messages.success(request, f"Added {exception}.")
-        return redirect("booking:practice_exceptions")
+    done = _added(request, form, profile, "booking:practice_exceptions")
+    if done:
+        return done
     today = timezone.now().astimezone(rules.zone).date()
-    context = {
-        "form": form,
-        "exceptions": DateException.objects.filter(therapist=profile, date__gte=today),
-    }
-    return render(
-        request, "booking/practice_exceptions.html", context, status=400 if form.errors else 200
-    )
+    exceptions = DateException.objects.filter(therapist=profile, date__gte=today)
+    return _page(request, "booking/practice_exceptions.html", form, exceptions=exceptions)
 
 
 @never_cache
 @login_required
 @require_POST
 def practice_exception_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    profile, _rules = get_practice(request)
-    get_object_or_404(DateException, pk=pk, therapist=profile).delete()
-    _rules_changed(profile)
-    messages.success(request, "Removed.")
-    return redirect("booking:practice_exceptions")
+    return _removed(request, DateException, pk, "booking:practice_exceptions")
 
 
 @never_cache
@@ -119,11 +126,7 @@ def practice_sessions(request: HttpRequest, pk: int | None = None) -> HttpRespon
         _rules_changed(profile)
         messages.success(request, f"Saved {session.name}.")
         return redirect("booking:practice_sessions")
-    context = {
-        "form": form,
-        "editing": instance,
-        "sessions": SessionType.objects.filter(therapist=profile),
-    }
-    return render(
-        request, "booking/practice_sessions.html", context, status=400 if form.errors else 200
+    sessions = SessionType.objects.filter(therapist=profile)
+    return _page(
+        request, "booking/practice_sessions.html", form, editing=instance, sessions=sessions
     )

@@ -185,44 +185,40 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _listing(
+    request: HttpRequest, template: str, owner: Topic | Author, articles: Any, description: str
+) -> HttpResponse:
+    """A page of a topic's or an author's public articles."""
+    return render(
+        request,
+        template,
+        {
+            str(owner._meta.model_name): owner,  # "topic" or "author"
+            "page_obj": _page(request, articles),
+            **_seo(
+                request,
+                path=owner.get_absolute_url(),
+                title=f"{owner.name} · Tandem journal",
+                description=description,
+            ),
+        },
+    )
+
+
 @require_safe
 def topic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     articles = _public_articles().filter(topics=topic)
-    return render(
-        request,
-        "journal/topic_detail.html",
-        {
-            "topic": topic,
-            "page_obj": _page(request, articles),
-            **_seo(
-                request,
-                path=topic.get_absolute_url(),
-                title=f"{topic.name} · Tandem journal",
-                description=topic.description or f"Articles on {topic.name.lower()}.",
-            ),
-        },
-    )
+    description = topic.description or f"Articles on {topic.name.lower()}."
+    return _listing(request, "journal/topic_detail.html", topic, articles, description)
 
 
 @require_safe
 def author_detail(request: HttpRequest, slug: str) -> HttpResponse:
     author = get_object_or_404(Author, slug=slug)
     articles = _public_articles().filter(author=author)
-    return render(
-        request,
-        "journal/author_detail.html",
-        {
-            "author": author,
-            "page_obj": _page(request, articles),
-            **_seo(
-                request,
-                path=author.get_absolute_url(),
-                title=f"{author.name} · Tandem journal",
-                description=author.bio[:200] or f"Articles by {author.name}.",
-            ),
-        },
-    )
+    description = author.bio[:200] or f"Articles by {author.name}."
+    return _listing(request, "journal/author_detail.html", author, articles, description)
 
 
 @require_safe
