@@ -213,7 +213,7 @@ def test_classify_change_by_hand(
         after,
         sd=15,
         reliability=0.84,
-        better=better,  # type: ignore[arg-type]
+        better=better,
         cutoff=cutoff,
     )
     assert judged.status == status
@@ -222,7 +222,7 @@ def test_classify_change_by_hand(
 
 def test_classify_change_refuses_an_unknown_direction() -> None:
     with pytest.raises(ValueError):
-        classify_change(40, 60, sd=15, reliability=0.84, better="up")  # type: ignore[arg-type]
+        classify_change(40, 60, sd=15, reliability=0.84, better="up")
 
 
 def test_an_instrument_judges_its_outcome(relating_styles: Instrument) -> None:
