@@ -106,7 +106,10 @@ def _answers(instrument: Instrument, target: int, flagged: bool) -> dict[str, in
     return answers
 
 
-def _result(client: User, instrument: Instrument, target: int, when: datetime, flagged: bool):
+def add_result(
+    client: User, instrument: Instrument, target: int, when: datetime, flagged: bool = False
+) -> Response:
+    """A completed result of ``instrument`` scoring about ``target``, as if taken ``when``."""
     answers = _answers(instrument, target, flagged)
     result = library.score_session(instrument.slug, answers, version=instrument.version)
     response = Response(
@@ -120,12 +123,14 @@ def _result(client: User, instrument: Instrument, target: int, when: datetime, f
     response.set_answers(answers)
     response.set_result(result.to_dict())
     response.save()
+    return response
 
 
-def _booking(
+def add_booking(
     profile: TherapistProfile, session: SessionType, client: User, start: datetime, status: str
-) -> None:
-    Booking.objects.create(
+) -> Booking:
+    """A booking in any state, written directly (the demo's past, a test's history)."""
+    return Booking.objects.create(
         therapist=profile,
         therapist_name=profile.name,
         client=client,
@@ -164,18 +169,20 @@ def _client(
     for fortnight in range(weeks // 2):
         start = first + timedelta(weeks=2 * fortnight)
         cancelled = fortnight == 3  # one cancelled session, which the schedule does not count
-        _booking(
+        add_booking(
             profile,
             session,
             client,
             start,
             BookingStatus.CANCELLED if cancelled else BookingStatus.COMPLETED,
         )
-    _booking(profile, session, client, first + timedelta(weeks=weeks + 1), BookingStatus.CONFIRMED)
+    add_booking(
+        profile, session, client, first + timedelta(weeks=weeks + 1), BookingStatus.CONFIRMED
+    )
     for position, score in enumerate(demo.scores):
         when = first + timedelta(weeks=4 * position, hours=-20)
         flagged = demo.safety and position == len(demo.scores) - 1
-        _result(client, instrument, score, when, flagged)
+        add_result(client, instrument, score, when, flagged)
     consent = Consent.objects.create(
         client=client,
         therapist=profile.user,

@@ -43,6 +43,13 @@ class ConsentQuerySet(models.QuerySet["Consent"]):
     def current(self) -> ConsentQuerySet:
         return self.filter(revoked_at__isnull=True)
 
+    def readable_by(self, user: Any) -> ConsentQuerySet:
+        """The consents that let ``user`` read a client's data: current, given to them, and
+        only while they are a therapist. The one rule for the pages and the API."""
+        if not user.is_authenticated or user.role != "therapist":
+            return self.none()
+        return self.current().filter(therapist=user)
+
 
 class Consent(models.Model):
     """A client's yes to one therapist seeing some of their results.

@@ -57,11 +57,10 @@ def _get_consent_for_therapist(request: HttpRequest, consent_id: int) -> Consent
     A revoked consent, another therapist's, or one that never existed look the same.
     select_related: every page names the client.
     """
-    therapist = _therapist(request)
     consent = (
-        Consent.objects.current()
+        Consent.objects.readable_by(request.user)
         .select_related("client")
-        .filter(pk=consent_id, therapist=therapist)
+        .filter(pk=consent_id)
         .first()
     )
     if consent is None:
