@@ -51,7 +51,8 @@ def test_without_auto_share_only_results_up_to_now_are_shared(
     )
     consent = Consent.objects.current().get(client=client_user)
     assert consent.covers(older.instrument_slug, older.completed_at)
-    newer = result(client_user, 70, consent.shared_through + timedelta(minutes=1))
+    assert consent.shared_through == NOW
+    newer = result(client_user, 70, NOW + timedelta(minutes=1))
     assert not consent.covers(newer.instrument_slug, newer.completed_at)
 
 

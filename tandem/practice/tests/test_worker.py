@@ -38,7 +38,7 @@ def every_two(consent: Any, bookable: Any, client_user: Any) -> Any:
 
 
 def _subjects() -> list[str]:
-    return [message.subject for message in mail.outbox]
+    return [str(message.subject) for message in mail.outbox]
 
 
 def test_a_measure_is_sent_once_when_due_and_reminded_once(every_two: Any) -> None:
