@@ -48,15 +48,16 @@ class NextDue:
     sessions_to_go: int | None = None
 
 
-def sessions_from(bookings: Iterable[Booking], now: datetime) -> Sessions:
-    """Sort ``bookings`` (of one client with one therapist) into attended and upcoming."""
+def sessions_from(bookings: Iterable[tuple[str, datetime, datetime]], now: datetime) -> Sessions:
+    """Sort one client's bookings with one therapist, as (status, starts at, ends at), into
+    attended and upcoming sessions."""
     attended = []
     upcoming = []
-    for booking in bookings:
-        if booking.status in ATTENDED_STATUSES and booking.ends_at <= now:
-            attended.append(booking.ends_at)
-        elif booking.status in ACTIVE_STATUSES and booking.starts_at > now:
-            upcoming.append((booking.starts_at, booking.ends_at))
+    for status, starts_at, ends_at in bookings:
+        if status in ATTENDED_STATUSES and ends_at <= now:
+            attended.append(ends_at)
+        elif status in ACTIVE_STATUSES and starts_at > now:
+            upcoming.append((starts_at, ends_at))
     return Sessions(tuple(sorted(attended)), tuple(sorted(upcoming)))
 
 
@@ -64,7 +65,7 @@ def sessions_between(client_id: int, therapist_user_id: int, now: datetime) -> S
     """Load one client's sessions with one therapist from booking."""
     bookings = Booking.objects.filter(
         client_id=client_id, therapist__user_id=therapist_user_id
-    ).only("status", "starts_at", "ends_at")
+    ).values_list("status", "starts_at", "ends_at")
     return sessions_from(bookings, now)
 
 
