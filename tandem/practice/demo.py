@@ -93,12 +93,18 @@ def _ready_profile(therapist: User, now: datetime) -> TherapistProfile | None:
 
 
 def _answers(instrument: Instrument, target: int, flagged: bool) -> dict[str, int | None]:
-    """Answers whose keyed mean gives about ``target`` on every scale (0-100)."""
+    """Answers whose keyed mean gives about ``target`` (0-100) on the whole check.
+
+    Each answer is rounded with the error carried to the next, so the mean lands within
+    half a step of the target rather than on the nearest whole answer.
+    """
     answers: dict[str, int | None] = {}
-    for position, item in enumerate(instrument.items):
+    carried = 0.0
+    for item in instrument.items:
         low, high = item.response.minimum, item.response.maximum
-        keyed = low + (high - low) * target / 100 + (0.4 if position % 2 else -0.4)
-        value = max(low, min(high, round(keyed)))
+        wanted = low + (high - low) * target / 100 + carried
+        value = max(low, min(high, round(wanted)))
+        carried = wanted - value
         answers[item.id] = low + high - value if item.reverse else value
     for companion in instrument.companions:
         for item in library.get(companion).items:
