@@ -55,7 +55,7 @@ from tandem.assessments.models import Response, ResponseStatus  # noqa: E402
 from tandem.booking.models import Booking, BookingStatus  # noqa: E402
 from tandem.booking.tests.helpers import make_bookable  # noqa: E402
 from tandem.instruments import library  # noqa: E402
-from tandem.practice.demo import add_result  # noqa: E402
+from tandem.practice.demo import add_result, booking_row  # noqa: E402
 from tandem.practice.models import Consent, MeasureSchedule  # noqa: E402
 
 NOW = datetime.now(UTC)
@@ -103,22 +103,8 @@ def _build() -> User:
             start = (NOW - timedelta(weeks=3 * (SESSIONS - s))).replace(
                 hour=8, minute=0, second=0, microsecond=0
             ) + timedelta(minutes=5 * n)
-            bookings.append(
-                Booking(
-                    therapist=profile,
-                    therapist_name=profile.name,
-                    client=client,
-                    client_name=client.name,
-                    session_type=session,
-                    session_name=session.name,
-                    format=session.format,
-                    starts_at=start,
-                    ends_at=start + timedelta(minutes=50),
-                    blocked_until=start + timedelta(minutes=60),
-                    status=BookingStatus.COMPLETED if s % 5 else BookingStatus.CANCELLED,
-                    ical_uid=f"bench-{n}-{s}@tandem",
-                )
-            )
+            status = BookingStatus.COMPLETED if s % 5 else BookingStatus.CANCELLED
+            bookings.append(booking_row(profile, session, client, start, status))
     Response.objects.bulk_create(responses, batch_size=500)
     Booking.objects.bulk_create(bookings, batch_size=500)
     consents = Consent.objects.bulk_create(

@@ -132,11 +132,11 @@ def add_result(
     return response
 
 
-def add_booking(
+def booking_row(
     profile: TherapistProfile, session: SessionType, client: User, start: datetime, status: str
 ) -> Booking:
-    """A booking in any state, written directly (the demo's past, a test's history)."""
-    return Booking.objects.create(
+    """An unsaved booking in any state (the demo's past, a test's or a benchmark's history)."""
+    row = Booking(
         therapist=profile,
         therapist_name=profile.name,
         client=client,
@@ -154,6 +154,17 @@ def add_booking(
         cancelled_at=start - timedelta(days=2) if status == BookingStatus.CANCELLED else None,
         cancelled_by="client" if status == BookingStatus.CANCELLED else "",
     )
+    row.ical_uid = f"{row.public_id}@tandem"  # what save() sets; bulk_create skips save()
+    return row
+
+
+def add_booking(
+    profile: TherapistProfile, session: SessionType, client: User, start: datetime, status: str
+) -> Booking:
+    """A booking in any state, saved."""
+    row = booking_row(profile, session, client, start, status)
+    row.save()
+    return row
 
 
 def _client(
