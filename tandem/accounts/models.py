@@ -88,7 +88,6 @@ class AccessKind(models.TextChoices):
     HISTORY = "history", "Results over time"
     CASELOAD = "caseload", "Latest score, on the caseload"
     EXPORT = "export", "A CSV export"
-    PDF = "pdf", "A PDF report"
 
 
 class AccessLog(models.Model):

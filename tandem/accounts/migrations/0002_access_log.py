@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('viewer_name', models.CharField(max_length=150)),
                 ('viewer_role', models.CharField(choices=[('client', 'Client'), ('therapist', 'Therapist'), ('editor', 'Editor'), ('verifier', 'Verifier'), ('administrator', 'Administrator')], max_length=20)),
-                ('kind', models.CharField(choices=[('result', 'A result, in full'), ('history', 'Results over time'), ('caseload', 'Latest score, on the caseload'), ('export', 'A CSV export'), ('pdf', 'A PDF report')], max_length=12)),
+                ('kind', models.CharField(choices=[('result', 'A result, in full'), ('history', 'Results over time'), ('caseload', 'Latest score, on the caseload'), ('export', 'A CSV export')], max_length=12)),
                 ('detail', models.CharField(blank=True, max_length=200)),
                 ('consent_id', models.PositiveIntegerField(blank=True, null=True)),
                 ('at', models.DateTimeField(default=django.utils.timezone.now)),
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['-at', '-pk'],
                 'indexes': [models.Index(fields=['subject', 'at'], name='accounts_access_subject_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['result', 'history', 'caseload', 'export', 'pdf'])), name='accounts_access_kind_valid')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['result', 'history', 'caseload', 'export'])), name='accounts_access_kind_valid')],
             },
         ),
     ]
