@@ -29,7 +29,7 @@ def test_my_data_lists_who_read_what_and_on_which_consent(
     )
     record_access(subject=unrelated_client_user, viewer=therapist_user, kind=AccessKind.HISTORY)
     html = client_for(client_user).get(reverse("my_data")).content.decode()
-    assert "Who saw my data" in html
+    assert "Who has read your results" in html
     assert "Theo Therapist (therapist)" in html
     assert "A result, in full: Healthy Relationship Check, 1 Jun 2027" in html
     assert "Your consent no. 7" in html
