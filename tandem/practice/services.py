@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -137,10 +137,9 @@ def consent_revoke(*, consent: Consent, now: datetime | None = None) -> bool:
 
 def invitation_create(
     *, therapist: User, email: str, instruments: Sequence[str], now: datetime | None = None
-) -> Invitation:
-    """Invite ``email`` to share results; the single-use link goes out by the worker."""
-    from tandem.practice.tasks import send_invitation
-
+) -> tuple[Invitation, str]:
+    """Invite ``email`` to share results. Returns the invitation and the link's token, which
+    the caller hands to the email task: only its hash is stored."""
     if therapist.role != Role.THERAPIST:
         raise ValueError("only therapists invite clients")
     now = now or timezone.now()
@@ -153,9 +152,7 @@ def invitation_create(
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
     )
-    # The token is in the task's arguments (the queue is ours) and in the email, nowhere else.
-    transaction.on_commit(lambda: send_invitation.enqueue(invitation.pk, token))
-    return invitation
+    return invitation, token
 
 
 def open_invitation(token: str, now: datetime | None = None) -> Invitation | None:
@@ -325,14 +322,13 @@ def claim_reminder(due_id: int, now: datetime) -> bool:
     )
 
 
-def run_due_measures(now: datetime | None = None) -> DueCounts:
+def run_due_measures(*, send: Callable[[int, str], None], now: datetime | None = None) -> DueCounts:
     """What the worker does every few minutes: create, close, send and remind due measures.
 
-    Each email is claimed with a conditional update before it is queued, so this running on
-    two workers at once sends each email once.
+    ``send(due_id, "due" or "reminder")`` queues one email (``tasks.run_round`` passes the
+    email task). Each email is claimed with a conditional update before it is queued, so
+    this running on two workers at once sends each email once.
     """
-    from tandem.practice.tasks import send_measure_email
-
     now = now or timezone.now()
     counts = DueCounts(created=_create_due(now), completed=_mark_completed(now))
     live = DueMeasure.objects.filter(
@@ -342,12 +338,12 @@ def run_due_measures(now: datetime | None = None) -> DueCounts:
     )
     for due_id in live.filter(sent_at__isnull=True).values_list("pk", flat=True):
         if claim_send(due_id, now):
-            send_measure_email.enqueue(due_id, "due")
+            send(due_id, "due")
             counts.sent += 1
     waited = timedelta(days=settings.PRACTICE_REMINDER_AFTER_DAYS)
     reminders = live.filter(reminded_at__isnull=True, sent_at__lte=now - waited)
     for due_id in reminders.values_list("pk", flat=True):
         if claim_reminder(due_id, now):
-            send_measure_email.enqueue(due_id, "reminder")
+            send(due_id, "reminder")
             counts.reminded += 1
     return counts

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django_tasks import task
 
 from tandem.accounts.models import User
 from tandem.practice import emails
 from tandem.practice.models import DueMeasure, Invitation
+from tandem.practice.services import DueCounts, run_due_measures
 
-__all__ = ["run_due_measures_task", "send_invitation", "send_measure_email"]
+__all__ = ["run_due_measures_task", "run_round", "send_invitation", "send_measure_email"]
 
 
 @task(queue_name="email")
@@ -37,12 +40,19 @@ def send_measure_email(due_id: int, which: str) -> None:
         emails.measure_due(due)
 
 
+def _queue_measure_email(due_id: int, which: str) -> None:
+    send_measure_email.enqueue(due_id, which)
+
+
+def run_round(now: datetime | None = None) -> DueCounts:
+    """One round of scheduled measures, each email queued on the "email" queue."""
+    return run_due_measures(send=_queue_measure_email, now=now)
+
+
 @task()
 def run_due_measures_task() -> dict[str, int]:
     """The worker's round: see :func:`tandem.practice.services.run_due_measures`."""
-    from tandem.practice.services import run_due_measures
-
-    counts = run_due_measures()
+    counts = run_round()
     return {
         "created": counts.created,
         "completed": counts.completed,

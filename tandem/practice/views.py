@@ -9,13 +9,14 @@ writes a row to their access log before the page is returned.
 from __future__ import annotations
 
 import csv
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +35,7 @@ from tandem.practice.forms import ConsentForm, InvitationForm, ScheduleForm
 from tandem.practice.models import Consent, DueMeasure, Invitation, MeasureSchedule
 from tandem.practice.progress import caseload, outcome_changes, shared_results
 from tandem.practice.reports import client_progress, timeline
+from tandem.practice.tasks import send_invitation
 
 NOT_SHARED = "No such client."
 
@@ -184,11 +186,14 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            services.invitation_create(
+            invitation, token = services.invitation_create(
                 therapist=therapist,
                 email=form.cleaned_data["email"],
                 instruments=form.cleaned_data["instruments"],
             )
+            # The token travels in the task's arguments (the queue is ours) and the email,
+            # nowhere else; queued once the invitation row is committed.
+            transaction.on_commit(partial(send_invitation.enqueue, invitation.pk, token))
             messages.success(
                 request,
                 "The invitation is on its way. You will see this person on your caseload once "

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from tandem.booking.tests.helpers import make_bookable
 from tandem.conftest import assert_accessible, browser_login, client_for
-from tandem.practice.services import run_due_measures
+from tandem.practice.tasks import run_round
 from tandem.practice.tests.conftest import result
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,7 +82,7 @@ def test_a_client_shares_takes_a_measure_and_revokes(
     assert "Healthy Relationship Check, once" in therapist.locator("main").inner_text()
     assert_accessible(therapist)
 
-    run_due_measures()  # the worker's round: the measure is now due and sent
+    run_round()  # the worker's round: the measure is now due and sent
 
     page.goto("/practice/sharing/")
     page.get_by_role("link", name="Take the Healthy Relationship Check").click()

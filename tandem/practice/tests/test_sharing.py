@@ -110,12 +110,13 @@ def test_revoke_refuses_get_anonymous_and_other_people(
 
 
 def test_due_measures_appear_on_the_clients_page(consent: Any, client_user: Any) -> None:
-    from tandem.practice.services import run_due_measures, schedule_create
+    from tandem.practice.services import schedule_create
+    from tandem.practice.tasks import run_round
 
     schedule_create(
         consent=consent, instrument_slug="healthy-relationship", kind="once", every=None
     )
-    run_due_measures()
+    run_round()
     page = client_for(client_user).get(reverse("practice:sharing")).content.decode()
     assert "Take the Healthy Relationship Check" in page
     assert reverse("assessments:take", args=["healthy-relationship"]) in page

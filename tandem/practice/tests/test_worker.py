@@ -13,7 +13,8 @@ from django.core.management import call_command
 
 from tandem.booking.models import BookingStatus
 from tandem.practice.models import DueMeasure
-from tandem.practice.services import consent_revoke, run_due_measures, schedule_create
+from tandem.practice.services import consent_revoke, schedule_create
+from tandem.practice.tasks import run_round
 from tandem.practice.tests.conftest import result, session_on
 
 pytestmark = pytest.mark.django_db
@@ -43,20 +44,20 @@ def _subjects() -> list[str]:
 
 def test_a_measure_is_sent_once_when_due_and_reminded_once(every_two: Any) -> None:
     with time_machine.travel(MONDAY + timedelta(days=8), tick=False):
-        assert run_due_measures().sent == 0  # one session attended, one cancelled
+        assert run_round().sent == 0  # one session attended, one cancelled
     due_time = MONDAY + timedelta(weeks=2, minutes=50)
     with time_machine.travel(due_time + timedelta(hours=1), tick=False):
-        counts = run_due_measures()
+        counts = run_round()
         assert (counts.created, counts.sent, counts.reminded) == (1, 1, 0)
-        assert run_due_measures().sent == 0  # a second round sends nothing more
+        assert run_round().sent == 0  # a second round sends nothing more
     assert _subjects() == ["A check from Theo Therapist is ready"]
     assert mail.outbox[0].to == ["casey@example.com"]
     assert "/checks/healthy-relationship/" in mail.outbox[0].body
     with time_machine.travel(due_time + timedelta(days=2), tick=False):
-        assert run_due_measures().reminded == 0  # too soon
+        assert run_round().reminded == 0  # too soon
     with time_machine.travel(due_time + timedelta(days=4), tick=False):
-        assert run_due_measures().reminded == 1
-        assert run_due_measures().reminded == 0
+        assert run_round().reminded == 1
+        assert run_round().reminded == 0
     assert len(mail.outbox) == 2
     assert mail.outbox[1].subject.startswith("Reminder: the Healthy Relationship Check")
     # Emails never carry a score or anything about safety.
@@ -68,10 +69,10 @@ def test_a_result_completed_after_it_fell_due_closes_the_measure(
 ) -> None:
     due_time = MONDAY + timedelta(weeks=2, minutes=50)
     with time_machine.travel(due_time + timedelta(hours=1), tick=False):
-        run_due_measures()
+        run_round()
     result(client_user, 60, due_time + timedelta(days=1))
     with time_machine.travel(due_time + timedelta(days=5), tick=False):
-        counts = run_due_measures()
+        counts = run_round()
     assert (counts.completed, counts.reminded) == (1, 0)
     assert DueMeasure.objects.get().completed_at == due_time + timedelta(days=1)
 
@@ -79,7 +80,7 @@ def test_a_result_completed_after_it_fell_due_closes_the_measure(
 def test_nothing_is_sent_after_the_client_revokes(every_two: Any, consent: Any) -> None:
     consent_revoke(consent=consent)
     with time_machine.travel(MONDAY + timedelta(weeks=3), tick=False):
-        counts = run_due_measures()
+        counts = run_round()
     assert (counts.created, counts.sent) == (0, 0)
     assert mail.outbox == []
 
