@@ -1,11 +1,11 @@
 """Optional error reporting to Sentry (``SENTRY_DSN``), with personal data removed first.
 
 What may leave the server: the exception's type and stack (file, function, line: no local
-variables), the route name, the request id, the numeric user id, the release and the
-environment. What never does: email addresses, names, answers, tokens, cookies, headers other
-than a short safe list, query strings, form bodies and SQL parameters. Exception messages and
-log messages are kept but have email addresses and long token-like strings masked, since a
-database error can quote a value ("Key (email)=(…) already exists").
+variables), a log message's template (its "%s" placeholders, never their values), the URL
+pattern, the numeric user id, the release and the environment. What never does: email
+addresses, names, answers, tokens, cookies, headers other than a short safe list, query
+strings, form bodies, SQL parameters, and the text of an exception, since that text quotes
+values ("Key (email)=(…) already exists") and no pattern can tell a name from other words.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ def scrub_text(text: str) -> str:
 
 
 def _scrub_frames(exception: dict[str, Any]) -> None:
-    if "value" in exception and isinstance(exception["value"], str):
-        exception["value"] = scrub_text(exception["value"])
+    if "value" in exception:
+        exception["value"] = MASK
     for frame in (exception.get("stacktrace") or {}).get("frames") or []:
         frame.pop("vars", None)
 
@@ -53,9 +53,8 @@ def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> di
         _scrub_frames(thread)
     logentry = event.get("logentry")
     if isinstance(logentry, dict):
-        event["logentry"] = {
-            "message": scrub_text(str(logentry.get("formatted") or logentry.get("message", "")))
-        }
+        # The template only: "Could not send %s" keeps its meaning without the value.
+        event["logentry"] = {"message": scrub_text(str(logentry.get("message", "")))}
     if isinstance(event.get("message"), str):
         event["message"] = scrub_text(event["message"])
     breadcrumbs = event.get("breadcrumbs")
@@ -89,8 +88,12 @@ def init_sentry(dsn: str, *, environment: str, release: str) -> None:
         dsn=dsn,
         environment=environment,
         release=release or None,
-        send_default_pii=False,
-        include_local_variables=False,
+        data_collection={
+            "user_info": False,
+            "http_bodies": [],
+            "database_query_data": False,
+            "stack_frame_variables": False,
+        },
         max_request_body_size="never",
         traces_sample_rate=0.0,
         integrations=[DjangoIntegration(transaction_style="url")],
