@@ -425,8 +425,11 @@ if SENTRY_DSN:
     init_sentry(SENTRY_DSN, environment=TANDEM_ENV, release=env_str("SENTRY_RELEASE", default=""))
 
 # How long a request waits for a pooled PostgreSQL connection before it gets the 503 page.
+# Each connection is checked (an empty query) as it leaves the pool, so after PostgreSQL
+# restarts no request is handed a dead connection: recovery needs no gunicorn restart.
 if DATABASE_URL:
     _db["OPTIONS"]["pool"]["timeout"] = env_int("DATABASE_POOL_TIMEOUT", default=10, minimum=1)
+    _db["CONN_HEALTH_CHECKS"] = True  # with the pool: psycopg's check_connection on each checkout
 
 # A task claimed longer ago than this is taken to have lost its worker:
 # `manage.py requeue_stalled_tasks` puts it back in the queue (see tandem.lib.outbox).
@@ -442,4 +445,7 @@ STORAGES["default"] = {
     ),
     "OPTIONS": env_json("MEDIA_STORAGE_OPTIONS", default={}),
 }
+# Behind a reverse proxy every request comes from the proxy's address: allauth's per-address
+# login limit must read the visitor's address from X-Forwarded-For, trusting this many proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0, minimum=0)
 # --- End of production ------------------------------------------------------------------

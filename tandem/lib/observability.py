@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from http import HTTPStatus
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -116,6 +117,9 @@ _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "re
 _PATH_LOGGERS = ("django.request", "django.security", "django.server")
 
 
+_PHRASES = {status.value for status in HTTPStatus}
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id, and ``extra``."""
 
@@ -127,7 +131,8 @@ class JsonFormatter(logging.Formatter):
         }
         request = record.__dict__.get("request")
         if record.name.startswith(_PATH_LOGGERS) and isinstance(request, HttpRequest):
-            line["message"] = re.sub(r"\s*\(%s\)", "", str(record.msg).split(":", 1)[0])
+            status = record.__dict__.get("status_code")
+            line["message"] = HTTPStatus(status).phrase if status in _PHRASES else "request"
             line["route"] = route_name(request)
         else:
             line["message"] = record.getMessage()
