@@ -40,8 +40,8 @@ Phases, each bounded in time:
 ``--servers 2`` starts two gunicorn servers on two ports, each with ``--workers`` processes,
 and spreads the visitors over them, as a load balancer would over two hosts.
 
-It creates (and afterwards drops) the database ``tandem_bench_checks``, and stops gunicorn and
-everything it started by itself.
+It creates (and afterwards drops) the database ``tandem_bench_checks`` (or ``$BENCH_DATABASE``),
+and stops gunicorn and everything it started by itself.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-DATABASE = "tandem_bench_checks"
+DATABASE = os.environ.get("BENCH_DATABASE", "tandem_bench_checks")  # one per concurrent run
 SERVER_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 SLUG = "relating-styles"

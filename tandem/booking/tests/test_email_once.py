@@ -127,3 +127,17 @@ def test_a_task_another_worker_is_still_running_is_not_requeued(
 
     row.refresh_from_db()
     assert row.status == TaskResultStatus.RUNNING
+
+
+def test_delivery_records_are_forgotten_after_thirty_days() -> None:
+    now = timezone.now()
+    EmailDelivery.objects.create(
+        key="old", status=EmailDeliveryStatus.SENT, claimed_at=now - timedelta(days=31)
+    )
+    EmailDelivery.objects.create(
+        key="recent", status=EmailDeliveryStatus.SENT, claimed_at=now - timedelta(days=29)
+    )
+
+    call_command("requeue_stalled_tasks", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert list(EmailDelivery.objects.values_list("key", flat=True)) == ["recent"]
