@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -45,7 +46,7 @@ def test_a_whole_journey_logs_routes_and_ids_but_nothing_personal(caplog: Any) -
     result_url = complete_check(http, "healthy-relationship")
     assert http.get(result_url).status_code == 200
     booking = booking_create(
-        slot_start=(timezone.now() + timezone.timedelta(days=4)).replace(
+        slot_start=(timezone.now() + timedelta(days=4)).replace(
             hour=10, minute=0, second=0, microsecond=0
         ),
         session_type=session,
