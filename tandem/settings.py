@@ -401,3 +401,59 @@ if "{room}" not in VIDEO_ROOM_URL_TEMPLATE:
 PRACTICE_OVERDUE_DAYS = env_int("PRACTICE_OVERDUE_DAYS", default=7, minimum=1)
 PRACTICE_REMINDER_AFTER_DAYS = env_int("PRACTICE_REMINDER_AFTER_DAYS", default=3, minimum=1)
 # --- End of practice --------------------------------------------------------------------
+
+# --- Production: observability, shared storage, task recovery ---------------------------
+# One JSON line per request (tandem.lib.observability) and JSON for every other log line in
+# production; LOG_FORMAT=text gives plain lines. The request line names the route, never the
+# path, and the user by id only.
+MIDDLEWARE.insert(0, "tandem.lib.observability.RequestLogMiddleware")
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), default="json" if PRODUCTION else "text")
+_console_handler = {"class": "logging.StreamHandler", "filters": ["request_id"]}
+if LOG_FORMAT == "json":
+    _console_handler["formatter"] = "json"
+LOGGING = {
+    **LOGGING,
+    "filters": {"request_id": {"()": "tandem.lib.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "tandem.lib.observability.JsonFormatter"}},
+    "handlers": {"console": _console_handler},
+    # Development keeps its console quiet: runserver already prints each request.
+    "loggers": {"tandem.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}},
+}
+
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset, it is a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 random characters.")
+
+# Error reports to Sentry, personal data scrubbed first (tandem.lib.sentry), when a DSN is set.
+SENTRY_DSN = env_str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from tandem.lib.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=TANDEM_ENV, release=env_str("SENTRY_RELEASE", default=""))
+
+# How long a request waits for a pooled PostgreSQL connection before it gets the 503 page.
+# Each connection is checked (an empty query) as it leaves the pool, so after PostgreSQL
+# restarts no request is handed a dead connection: recovery needs no gunicorn restart.
+if DATABASE_URL:
+    _db["OPTIONS"]["pool"]["timeout"] = env_int("DATABASE_POOL_TIMEOUT", default=10, minimum=1)
+    _db["CONN_HEALTH_CHECKS"] = True  # with the pool: psycopg's check_connection on each checkout
+
+# A task claimed longer ago than this is taken to have lost its worker:
+# `manage.py requeue_stalled_tasks` puts it back in the queue (see tandem.lib.outbox).
+TASKS_STALLED_AFTER_SECONDS = env_int("TASKS_STALLED_AFTER_SECONDS", default=600, minimum=1)
+
+# Uploads (therapist photos) must be on storage every web server shares once there are several:
+# a shared folder (NFS, a mounted volume) through MEDIA_ROOT, or an S3-compatible bucket with
+# django-storages, e.g. MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and
+# MEDIA_STORAGE_OPTIONS={"bucket_name": "tandem-media", "endpoint_url": "https://…"}.
+STORAGES["default"] = {
+    "BACKEND": env_str(
+        "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": env_json("MEDIA_STORAGE_OPTIONS", default={}),
+}
+# Behind a reverse proxy every request comes from the proxy's address: allauth's per-address
+# login limit must read the visitor's address from X-Forwarded-For, trusting this many proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0, minimum=0)
+# --- End of production ------------------------------------------------------------------

@@ -8,10 +8,12 @@ class AssessmentsConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.accounts import personal_data
-        from tandem.assessments import services
+        from tandem.assessments import metrics, services
+        from tandem.lib.metrics import register_gauge
 
         personal_data.register(
             "assessments",
             export=services.export_responses,
             erase=services.erase_responses,
         )
+        register_gauge(metrics.checks_completed)
