@@ -16,7 +16,10 @@ See ``docs/instruments.md`` for the definition format and the command line.
 
 from __future__ import annotations
 
-from tandem.instruments import library
+from tandem.instruments import (
+    _threads,  # noqa: F401 (first: before NumPy is imported)
+    library,
+)
 from tandem.instruments.catalogue import Library
 from tandem.instruments.couples import BalanceComparison, PartnerComparison, compare_partners
 from tandem.instruments.definition import (

@@ -231,11 +231,13 @@ def _score_block(
     block: FloatArray,
     workspace: _Workspace,
     first_row: int,
+    check_values: bool = True,
 ) -> _Scored:
     """Score a block of rows of one instrument's answers (NaN where not answered)."""
     size = block.shape[0]
     missing, filled = workspace.prepare(block, compiled.lo)
-    _check_values(instrument, compiled, block, filled, workspace.scratch[:size], first_row)
+    if check_values:
+        _check_values(instrument, compiled, block, filled, workspace.scratch[:size], first_row)
     if instrument.scales:
         # With missing answers filled with lo, the keyed sum over answered items is
         #   filled @ (sign) + answered @ (offset + sign * lo) - sum over the scale of sign * lo,
@@ -340,7 +342,11 @@ def _concat_plans(parts: Sequence[PlanArrays]) -> PlanArrays:
 
 
 def score_matrix(
-    instrument: Instrument, matrix: npt.ArrayLike, *, companions: Sequence[Instrument] = ()
+    instrument: Instrument,
+    matrix: npt.ArrayLike,
+    *,
+    companions: Sequence[Instrument] = (),
+    check_values: bool = True,
 ) -> BatchResult:
     """Score many responses at once; see :meth:`Instrument.score_many`.
 
@@ -349,6 +355,8 @@ def score_matrix(
         matrix: respondents x items (the instrument's ``item_ids``, then each companion's),
             NaN where not answered.
         companions: instruments asked together with it (their flags join the result).
+        check_values: ``False`` skips checking that every value is allowed, for a caller
+            that has already checked them all (the command line's file reader does).
 
     Returns:
         a :class:`~tandem.instruments.results.BatchResult`.
@@ -385,7 +393,9 @@ def score_matrix(
             blocks, compiled, workspaces, starts[:-1], starts[1:], strict=True
         ):
             part = rows[:, start:stop]
-            scored_blocks.append(_score_block(block, block_compiled, part, workspace, first_row))
+            scored_blocks.append(
+                _score_block(block, block_compiled, part, workspace, first_row, check_values)
+            )
         own = scored_blocks[0]
         raised = {key: np.zeros(rows.shape[0], dtype=bool) for key in flag_keys}
         for block, scored in zip(blocks, scored_blocks, strict=True):

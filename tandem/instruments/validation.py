@@ -67,19 +67,36 @@ _SLUG = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
+def _construct_unique_mapping(
+    loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    """Refuse a key written twice in one mapping (PyYAML keeps the last)."""
+    seen: set[Any] = set()
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is written twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping."""
+
+    construct_mapping = _construct_unique_mapping
+
+
+_FastLoader: type[Any] = _UniqueKeyLoader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastUniqueKeyLoader(yaml.CSafeLoader):
+        """The same, with libyaml's scanner and parser in C (many times faster)."""
+
+        construct_mapping = _construct_unique_mapping
+
+    _FastLoader = _FastUniqueKeyLoader
 
 
 def read_definition_file(path: str | Path) -> Any:
@@ -101,6 +118,12 @@ def read_definition_file(path: str | Path) -> Any:
         raise DefinitionError(path.name, "", f"cannot be read ({error.strerror})") from error
     except UnicodeDecodeError as error:
         raise DefinitionError(path.name, "", "is not UTF-8 text") from error
+    try:
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError:
+        pass
+    # libyaml words its syntax errors differently: read a broken file again with the pure
+    # Python parser, whose messages the docs show and whose marks point at the problem.
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.YAMLError as error:
