@@ -4,6 +4,7 @@ Commands:
     list                              the instruments in the library
     show SLUG [--json]                a whole definition, each item with its scale and keying
     validate [FILE...]                check definition files (default: the whole library)
+    schema [--write]                  the JSON Schema of definition files
     take SLUG                         answer an instrument in the terminal, then see the result
     score SLUG FILE [--out FILE] [--format csv|json-lines]
                                       score one respondent per row (.csv, .csv.gz, Parquet)
@@ -26,6 +27,7 @@ from typing import TextIO
 from tandem.instruments.catalogue import DEFAULT_FOLDER, STRATEGIES_FILE, Library
 from tandem.instruments.definition import Instrument, Item
 from tandem.instruments.errors import DefinitionError, UnknownInstrument
+from tandem.instruments.format import SCHEMA_FILE, schema_text
 from tandem.instruments.psychometrics import ReliabilityAccumulator
 from tandem.instruments.results import Result
 from tandem.instruments.scoring import score_matrix
@@ -62,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--json", action="store_true", help="print the definition as JSON")
     validate = commands.add_parser("validate", help="check definition files")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    schema = commands.add_parser("schema", help="print the JSON Schema of definition files")
+    schema.add_argument(
+        "--write", action="store_true", help=f"write it to {SCHEMA_FILE.name} in the package"
+    )
     take = commands.add_parser("take", help="answer an instrument in the terminal")
     take.add_argument("slug")
     score = commands.add_parser(
@@ -442,6 +448,13 @@ def main(
             return _command_show(library, args, out)
         if args.command == "validate":
             return _command_validate(library, args.files, out)
+        if args.command == "schema":
+            if args.write:
+                SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
+                print(f"wrote {SCHEMA_FILE}", file=out)
+            else:
+                out.write(schema_text())
+            return EXIT_OK
         if args.command == "take":
             return _command_take(library, args.slug, stdin or sys.stdin, out)
         if args.command == "score":
