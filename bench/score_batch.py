@@ -39,7 +39,7 @@ import numpy.typing as npt  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tandem.instruments import cronbach_alpha, library  # noqa: E402
-from tandem.instruments.definition import Instrument  # noqa: E402
+from tandem.instruments.instrument import Instrument  # noqa: E402
 from tandem.instruments.psychometrics import keyed_answers  # noqa: E402
 
 

@@ -25,7 +25,7 @@ from tandem.instruments.couples import BalanceComparison, PartnerComparison, com
 from tandem.instruments.definition import (
     DEFAULT_NOTICE,
     Band,
-    Instrument,
+    InstrumentDefinition,
     Item,
     ResponseScale,
     Scale,
@@ -39,6 +39,7 @@ from tandem.instruments.errors import (
     InstrumentError,
     UnknownInstrument,
 )
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.psychometrics import (
     InsufficientData,
     ReliableChange,
@@ -76,6 +77,7 @@ __all__ = [
     "DefinitionError",
     "IndexResult",
     "Instrument",
+    "InstrumentDefinition",
     "InstrumentError",
     "InsufficientData",
     "Item",

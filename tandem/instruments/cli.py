@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import TextIO
 
 from tandem.instruments.catalogue import DEFAULT_FOLDER, STRATEGIES_FILE, Library
-from tandem.instruments.definition import Instrument, Item
+from tandem.instruments.definition import Item
 from tandem.instruments.errors import DefinitionError, UnknownInstrument
 from tandem.instruments.format import SCHEMA_FILE, schema_text
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.psychometrics import ReliabilityAccumulator
 from tandem.instruments.results import Result
 from tandem.instruments.scoring import score_matrix

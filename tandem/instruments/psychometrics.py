@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from tandem.instruments.definition import Instrument, Scale
+from tandem.instruments.definition import InstrumentDefinition, Scale
 from tandem.instruments.errors import InstrumentError
 
 __all__ = [
@@ -279,7 +279,7 @@ def reliable_change(
     )
 
 
-def keyed_answers(instrument: Instrument, matrix: npt.ArrayLike) -> FloatArray:
+def keyed_answers(instrument: InstrumentDefinition, matrix: npt.ArrayLike) -> FloatArray:
     """Return the answers keyed: reversed items become ``lo + hi - value`` (NaN stays NaN).
 
     ``matrix`` is respondents x the instrument's items, in ``item_ids`` order.
@@ -343,7 +343,7 @@ class ReliabilityAccumulator:
         >>> report = accumulator.report()
     """
 
-    def __init__(self, instrument: Instrument) -> None:
+    def __init__(self, instrument: InstrumentDefinition) -> None:
         self.instrument = instrument
         position = {item_id: column for column, item_id in enumerate(instrument.item_ids)}
         self._columns = [
@@ -443,7 +443,9 @@ def _scale_reliability(
     )
 
 
-def reliability_report(instrument: Instrument, matrix: npt.ArrayLike) -> list[ScaleReliability]:
+def reliability_report(
+    instrument: InstrumentDefinition, matrix: npt.ArrayLike
+) -> list[ScaleReliability]:
     """Compute each scale's psychometrics from many responses.
 
     Parameters:

@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from tandem.instruments.definition import Instrument, Item
+from tandem.instruments.definition import InstrumentDefinition, Item
 from tandem.instruments.results import BatchResult
 from tandem.instruments.rules import PATTERNS
 
@@ -195,7 +195,7 @@ class AnswerTable:
         self,
         path: Path,
         header: list[str],
-        blocks: list[Instrument],
+        blocks: list[InstrumentDefinition],
         id_column: str | None,
         problems: list[str],
     ) -> None:
@@ -214,13 +214,17 @@ class AnswerTable:
         self._is_parquet = _is_parquet(path)
 
     @property
-    def companions(self) -> list[Instrument]:
+    def companions(self) -> list[InstrumentDefinition]:
         """The companions whose items are in the file (their flags are scored too)."""
         return self.blocks[1:]
 
     @classmethod
     def open(
-        cls, path: Path, instrument: Instrument, *, available: Sequence[Instrument] = ()
+        cls,
+        path: Path,
+        instrument: InstrumentDefinition,
+        *,
+        available: Sequence[InstrumentDefinition] = (),
     ) -> AnswerTable:
         """Read the header of ``path`` and decide which columns are which.
 

@@ -30,7 +30,6 @@ from tandem.instruments.definition import (
     FlagDefinition,
     FlagPlanEffect,
     Index,
-    Instrument,
     Item,
     NextStep,
     Norm,
@@ -47,6 +46,7 @@ from tandem.instruments.definition import (
     Switching,
 )
 from tandem.instruments.errors import DefinitionError
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.rules import (
     AllOf,
     Always,
