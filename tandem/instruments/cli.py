@@ -2,11 +2,11 @@
 
 Commands:
     list                              the instruments in the library
-    show SLUG [--json]                a whole definition, each item with its scale and keying
+    show SLUG [--json|--fhir]         a whole definition, each item with its scale and keying
     validate [FILE...]                check definition files (default: the whole library)
     schema [--write]                  the JSON Schema of definition files
     take SLUG                         answer an instrument in the terminal, then see the result
-    score SLUG FILE [--out FILE] [--format csv|json-lines]
+    score SLUG FILE [--out FILE] [--format csv|json-lines] [--fhir-out DIR]
                                       score one respondent per row (.csv, .csv.gz, Parquet)
     stats SLUG FILE                   reliability and item statistics of many responses
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,12 +28,19 @@ from typing import TextIO
 from tandem.instruments.catalogue import DEFAULT_FOLDER, STRATEGIES_FILE, Library
 from tandem.instruments.definition import Item
 from tandem.instruments.errors import DefinitionError, UnknownInstrument
+from tandem.instruments.fhir import bundle_entries, collection, questionnaire
 from tandem.instruments.format import SCHEMA_FILE, schema_text
 from tandem.instruments.instrument import Instrument
 from tandem.instruments.psychometrics import ReliabilityAccumulator
-from tandem.instruments.results import Result
+from tandem.instruments.results import BatchResult, Result
 from tandem.instruments.scoring import score_matrix
-from tandem.instruments.tables import AnswerTable, ResultWriter, TableError, result_columns
+from tandem.instruments.tables import (
+    AnswerChunk,
+    AnswerTable,
+    ResultWriter,
+    TableError,
+    result_columns,
+)
 from tandem.instruments.validation import load_instrument, load_strategies
 
 __all__ = ["EXIT_BAD_DATA", "EXIT_BAD_USAGE", "EXIT_OK", "main"]
@@ -63,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("slug")
     show.add_argument("--version", type=int, default=None)
     show.add_argument("--json", action="store_true", help="print the definition as JSON")
+    show.add_argument(
+        "--fhir", action="store_true", help="print it as a FHIR R4 Questionnaire (JSON)"
+    )
     validate = commands.add_parser("validate", help="check definition files")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE")
     schema = commands.add_parser("schema", help="print the JSON Schema of definition files")
@@ -84,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=("csv", "json-lines"),
         default="csv",
         help="csv (default) or json-lines: one JSON object per respondent",
+    )
+    score.add_argument(
+        "--fhir-out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write, per respondent, a FHIR R4 Bundle: QuestionnaireResponse + Observations",
     )
     stats = commands.add_parser("stats", help="reliability and item statistics of a file")
     stats.add_argument("slug")
@@ -117,6 +135,10 @@ def _keying(item: Item) -> str:
 
 def _command_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     instrument = _get(library, args.slug, args.version)
+    if args.fhir:
+        json.dump(questionnaire(instrument), out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
     if args.json:
         json.dump(instrument.describe(), out, indent=2, ensure_ascii=False)
         print(file=out)
@@ -338,6 +360,10 @@ def _command_score(library: Library, args: argparse.Namespace, out: TextIO, err:
     if table.problems:
         _report_problems(table.problems, err)
         return EXIT_BAD_DATA
+    if args.fhir_out is not None:
+        if args.fhir_out.exists() and not args.fhir_out.is_dir():
+            raise _UsageError(f"not a folder: {args.fhir_out}")
+        args.fhir_out.mkdir(parents=True, exist_ok=True)
     scored = bad = 0
     try:
         with (
@@ -362,12 +388,46 @@ def _command_score(library: Library, args: argparse.Namespace, out: TextIO, err:
                         as_text=not writer.json_lines,
                     )
                 )
+                if args.fhir_out is not None:
+                    _write_fhir(args.fhir_out, table, chunk, batch)
                 scored += len(batch)
     except TableError as error:
         print(f"error: {error}", file=err)
         return EXIT_BAD_DATA
     print(f"scored {scored} row{'s' if scored != 1 else ''}; {bad} could not be scored", file=err)
     return EXIT_BAD_DATA if bad or not scored else EXIT_OK
+
+
+def _write_fhir(folder: Path, table: AnswerTable, chunk: AnswerChunk, batch: BatchResult) -> None:
+    """One FHIR Bundle per respondent: ROW.json, or ID.json when the file has an id column."""
+    item_ids = [item.id for item in table.items]
+    identifiers = chunk.identifiers.to_pylist() if chunk.identifiers is not None else None
+    for position, row in enumerate(chunk.rows.tolist()):
+        respondent = identifiers[position] if identifiers else None
+        answers = {
+            item_id: int(value)
+            for item_id, value in zip(item_ids, chunk.matrix[position].tolist(), strict=True)
+            if not math.isnan(value)
+        }
+        name = _safe_name(respondent) if respondent else f"row-{row}"
+        bundle = collection(
+            bundle_entries(
+                batch.instrument,
+                answers,
+                batch.result(position),
+                key=f"{table.path.name}|{row}",
+                companions=table.companions,
+                respondent=respondent,
+            )
+        )
+        (folder / f"{name}.json").write_text(
+            json.dumps(bundle, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+
+
+def _safe_name(identifier: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in identifier).strip(".")
+    return cleaned[:100] or "respondent"
 
 
 def _figure(value: float | None, digits: int = 3) -> str:
