@@ -4,7 +4,8 @@ One respondent per row, one column per item id, and optionally an ``id`` or ``re
 column that is carried through. Empty cells are unanswered. The file is read a chunk at a
 time with Apache Arrow's reader (written in C++), each chunk's item columns are checked and
 converted to a NumPy matrix a whole column at a time, and memory does not grow with the number
-of rows.
+of rows. (Reading ahead in a thread was tried: a reader thread still inside Arrow when a short
+run exits can abort the interpreter, and on two busy cores it saved nothing measurable.)
 
 A bad row (a cell that is not a whole number, a value the item does not allow, more or fewer
 cells than the header) is reported by its row and line number, naming the item, the value and
@@ -33,7 +34,6 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -251,7 +251,7 @@ class AnswerTable:
 
     # Reading ------------------------------------------------------------------------------
 
-    def _csv_reader(self, *, as_text: bool) -> pa_csv.CSVStreamingReader:
+    def _csv_reader(self, source: pa.NativeFile, *, as_text: bool) -> pa_csv.CSVStreamingReader:
         item_type = pa.string() if as_text else pa.int16()
         types = {name: item_type for name in self.header if name != self.id_column}
         if self.id_column:
@@ -261,9 +261,8 @@ class AnswerTable:
             self._refused_lines.append(row.number)
             return "skip"
 
-        compression = "gzip" if self.path.suffix.lower() == ".gz" else None
         return pa_csv.open_csv(
-            pa.input_stream(str(self.path), compression=compression),
+            source,
             # One thread keeps the rows in order and gives refused rows their line numbers.
             read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES, use_threads=False),
             parse_options=pa_csv.ParseOptions(invalid_row_handler=refuse),
@@ -281,15 +280,25 @@ class AnswerTable:
         as_text = False
         while True:
             next_row = 1
+            compression = "gzip" if self.path.suffix.lower() == ".gz" else None
+            # Closed explicitly: a reader left to the garbage collector can still have a read
+            # in flight when the interpreter exits, which aborts the process.
             try:
-                for batch in self._csv_reader(as_text=as_text):
-                    numbers, next_row = _row_numbers(batch.num_rows, next_row, self._refused_lines)
-                    if done:
-                        keep = numbers > done
-                        batch = batch.filter(pa.array(keep))
-                        numbers = numbers[keep]
-                    yield batch, numbers
-                    done = max(done, next_row - 1)
+                with pa.input_stream(str(self.path), compression=compression) as source:
+                    reader = self._csv_reader(source, as_text=as_text)
+                    try:
+                        for batch in reader:
+                            numbers, next_row = _row_numbers(
+                                batch.num_rows, next_row, self._refused_lines
+                            )
+                            if done:
+                                keep = numbers > done
+                                batch = batch.filter(pa.array(keep))
+                                numbers = numbers[keep]
+                            yield batch, numbers
+                            done = max(done, next_row - 1)
+                    finally:
+                        reader.close()
             except pa.ArrowInvalid as error:
                 if as_text or "conversion error" not in str(error):
                     raise TableError(f"{self.path.name}: cannot be read ({error})") from error
@@ -328,7 +337,7 @@ class AnswerTable:
         self._refused_lines: list[int] = []
         reported: set[int] = set()
         batches = self._parquet_batches() if self._is_parquet else self._csv_batches()
-        for batch, numbers in _read_ahead(batches):
+        for batch, numbers in batches:
             chunk = self._convert(batch, numbers)
             # Rows with more or fewer cells than the header are refused by the reader.
             last = int(numbers[-1]) if len(numbers) else 0
@@ -529,8 +538,8 @@ class ResultWriter:
         self._binary = not isinstance(target, io.TextIOBase)
         self._waiting: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
         self._error: BaseException | None = None
+        # Started with the first chunk: a run with nothing to write starts no thread.
         self._thread = threading.Thread(target=self._run, name="results-writer", daemon=True)
-        self._thread.start()
 
     def __enter__(self) -> ResultWriter:
         return self
@@ -560,6 +569,8 @@ class ResultWriter:
         """Queue one chunk's results (from :func:`result_columns`) for writing."""
         if self._error is not None:
             raise self._error
+        if not self._thread.is_alive() and self._thread.ident is None:
+            self._thread.start()
         self._waiting.put(table)
 
     def close(self) -> None:
@@ -610,45 +621,3 @@ def _csv_lines(table: pa.Table) -> bytes:
         write_options=pa_csv.WriteOptions(include_header=False, quoting_style=quoting),
     )
     return bytes(sink.getvalue().to_pybytes())
-
-
-_T = TypeVar("_T")
-
-
-def _read_ahead(source: Iterator[_T]) -> Iterator[_T]:
-    """Yield from ``source`` while a thread reads its next item.
-
-    Arrow's reader works without holding Python's lock, so the file is parsed while the
-    previous chunk is scored and written. At most two chunks wait, so memory stays flat.
-    """
-    waiting: queue.Queue[tuple[bool, object]] = queue.Queue(maxsize=2)
-    stop = threading.Event()
-
-    def read() -> None:
-        try:
-            for item in source:
-                while not stop.is_set():
-                    try:
-                        waiting.put((True, item), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            waiting.put((False, None))
-        except BaseException as error:  # handed to the reading thread's caller
-            waiting.put((False, error))
-
-    reader = threading.Thread(target=read, name="answers-reader", daemon=True)
-    reader.start()
-    try:
-        while True:
-            more, item = waiting.get()
-            if not more:
-                if isinstance(item, BaseException):
-                    raise item
-                return
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        reader.join()
