@@ -3,10 +3,11 @@ and match therapists to a result or to answers (scored here, then handed to the 
 
 from __future__ import annotations
 
+import json
 from numbers import Integral
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -14,6 +15,7 @@ from pydantic import Field
 from tandem.assessments.flow import check_flow
 from tandem.directory.api import MatchListOut, PreferencesIn, input_errors, match_listing
 from tandem.instruments import Instrument, UnknownInstrument, library
+from tandem.instruments.fhir import questionnaire
 
 router = Router(tags=["instruments"])
 
@@ -122,6 +124,17 @@ def instrument_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
                 }
             )
     return {**_summary(flow.instrument), "items": items}
+
+
+@router.get("/instruments/{slug}/fhir", response={200: dict[str, Any], 404: NotFound})
+def instrument_fhir(request: HttpRequest, slug: str) -> HttpResponse:
+    """The instrument as a FHIR R4 Questionnaire (``application/fhir+json``).
+
+    Items carry linkIds, answer options codes and values, the scales they count towards as
+    ``code`` entries and reverse keying as an extension; see docs/instruments.md.
+    """
+    body = json.dumps(questionnaire(_instrument(slug)), ensure_ascii=False)
+    return HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
 
 
 @router.post(

@@ -16,4 +16,9 @@ class AssessmentsConfig(AppConfig):
             export=services.export_responses,
             erase=services.erase_responses,
         )
+        personal_data.register(
+            "assessments_fhir",
+            export=services.export_results_fhir,
+            erase=services.erase_nothing_more,
+        )
         register_gauge(metrics.checks_completed)
