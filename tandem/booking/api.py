@@ -113,8 +113,8 @@ def _out(booking: Booking) -> BookingOut:
 def _zone(name: str) -> ZoneInfo:
     try:
         validate_time_zone(name)
-    except ValidationError:
-        raise HttpError(422, f"{name!r} is not a time zone name we know.") from None
+    except ValidationError as error:
+        raise HttpError(422, error.messages[0]) from None
     return ZoneInfo(name)
 
 
