@@ -363,8 +363,26 @@ HELPLINES = env_json(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs the path of refused requests; some paths hold an emailed link's token.
+    "filters": {"redact_tokens": {"()": "tandem.lib.redaction.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "formatter": "django.server",
+        },
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # runserver's own request lines, through the same filter.
+    "loggers": {"django.server": {"handlers": ["server"], "level": "INFO", "propagate": False}},
 }
 
 # --- Journal ----------------------------------------------------------------------------
