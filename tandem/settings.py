@@ -14,7 +14,16 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from tandem.lib.env import env_bool, env_choice, env_int, env_json, env_list, env_str
+from tandem.lib.env import (
+    env_bool,
+    env_choice,
+    env_email_url,
+    env_fernet_keys,
+    env_int,
+    env_json,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,18 +40,27 @@ if PRODUCTION and (not SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
+# A long key of few distinct characters ("x" * 50) is as guessable as a short one.
+if PRODUCTION and (len(set(SECRET_KEY)) < 12 or SECRET_KEY.startswith("django-insecure-")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be random: this one repeats a few characters. Make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts in production.")
+if PRODUCTION and any("*" in host for host in ALLOWED_HOSTS):
+    # '*' would accept any Host header, and links in emails are built from it.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*'.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Keys for encrypting people's answers at rest (Fernet), newest first. Several keys allow
 # rotation: everything is read with any of them and written with the first.
 _dev_field_key = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
-FIELD_ENCRYPTION_KEYS = env_list(
+FIELD_ENCRYPTION_KEYS = env_fernet_keys(
     "FIELD_ENCRYPTION_KEYS", default=[] if PRODUCTION else [_dev_field_key]
 )
 if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
@@ -158,13 +176,34 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
+# Login lockouts, rate limits and used TOTP codes live in the cache, so production needs one
+# that every process shares: counted per process, 3 workers let 3 times the limit through.
 REDIS_URL = env_str("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_BACKEND = env_choice(
+    "CACHE_BACKEND",
+    ("redis", "database", "local-memory"),
+    default="redis" if REDIS_URL else "local-memory",
+)
+if CACHE_BACKEND == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("CACHE_BACKEND=redis needs REDIS_URL (redis://host:6379/0).")
+if PRODUCTION and CACHE_BACKEND == "local-memory":
+    raise ImproperlyConfigured(
+        "Production needs a cache that every process shares: set REDIS_URL, or "
+        "CACHE_BACKEND=database and run manage.py createcachetable."
+    )
+if CACHE_BACKEND == "redis":
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tandem",
+        }
+    }
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tandem_cache",
         }
     }
 else:
@@ -297,12 +336,26 @@ STORAGES = {
 }
 
 # --- Email ------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", default=25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# One variable, EMAIL_URL (smtp+tls://user:password@host:587). Without it development prints
+# email to the console; production refuses to start, because on the console sign-in and
+# booking links would end up in the logs and reach nobody.
+_email = env_email_url("EMAIL_URL")
+if _email is None and PRODUCTION:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name the mail server in production "
+        "(for example smtp+tls://user:password@smtp.example.org:587)."
+    )
+if _email is None:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = 30  # a stalled mail server must not hold a worker for ever
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Tandem <hello@tandem.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
