@@ -8,9 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from tandem.assessments.flow import check_flow
 from tandem.instruments import Instrument, UnknownInstrument, library
+from tandem.lib.api_refusals import BODY_REFUSALS, Refusal, refusals
 
 router = Router(tags=["instruments"])
 
@@ -56,13 +58,10 @@ class BadItem(Schema):
     allowed: list[int]
 
 
-class ScoreRefusal(Schema):
-    detail: str
-    errors: list[BadItem]
-
-
-class NotFound(Schema):
-    detail: str
+class ScoreRefusal(Refusal):
+    errors: list[BadItem] = Field(
+        default_factory=list, description="When answers cannot be scored: each bad item."
+    )
 
 
 def _instrument(slug: str) -> Instrument:
@@ -91,7 +90,7 @@ def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(instrument) for instrument in library.all()]
 
 
-@router.get("/instruments/{slug}", response={200: InstrumentDetail, 404: NotFound})
+@router.get("/instruments/{slug}", response={200: InstrumentDetail, **refusals(404)})
 def instrument_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     """One instrument with its items (and its companions' items), each with scale and keying."""
     flow = check_flow(_instrument(slug).slug)
@@ -123,7 +122,7 @@ def instrument_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/instruments/{slug}/score",
-    response={200: dict[str, Any], 404: NotFound, 422: ScoreRefusal},
+    response={200: dict[str, Any], **refusals(*BODY_REFUSALS, 404), 422: ScoreRefusal},
 )
 def score(request: HttpRequest, slug: str, payload: ScoreIn) -> Any:
     """Score answers with the instrument's companions (e.g. safety). Nothing is stored.

@@ -39,14 +39,11 @@ from tandem.booking.slots import (
     within_reach,
 )
 from tandem.directory.models import TherapistProfile
+from tandem.lib.api_refusals import WRITE_REFUSALS, refusals
 
 router = Router(tags=["booking"])
 
 MAX_RANGE_DAYS = 62
-
-
-class Detail(Schema):
-    detail: str
 
 
 class SlotOut(Schema):
@@ -148,7 +145,7 @@ def _aware(instant: datetime) -> datetime:
 
 @router.get(
     "/therapists/{slug}/slots",
-    response={200: SlotsOut, 404: Detail, 422: Detail},
+    response={200: SlotsOut, **refusals(404, 422)},
     url_name="therapist_slots",
 )
 def therapist_slots(
@@ -229,7 +226,7 @@ def _booking_for(request: HttpRequest, public_id: uuid.UUID) -> tuple[Booking, s
 @router.post(
     "/bookings",
     auth=django_auth,
-    response={201: BookingOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    response={201: BookingOut, **refusals(*WRITE_REFUSALS)},
     url_name="bookings",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[BookingOut]:
@@ -265,7 +262,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[BookingOu
 @router.post(
     "/bookings/{public_id}/cancel",
     auth=django_auth,
-    response={200: BookingOut, 404: Detail, 409: Detail, 422: Detail},
+    response={200: BookingOut, **refusals(*WRITE_REFUSALS)},
     url_name="booking_cancel",
 )
 def cancel_booking(request: HttpRequest, public_id: uuid.UUID, payload: ReasonIn) -> BookingOut:
@@ -280,7 +277,7 @@ def cancel_booking(request: HttpRequest, public_id: uuid.UUID, payload: ReasonIn
 @router.post(
     "/bookings/{public_id}/reschedule",
     auth=django_auth,
-    response={200: BookingOut, 404: Detail, 409: Detail, 422: Detail},
+    response={200: BookingOut, **refusals(*WRITE_REFUSALS)},
     url_name="booking_reschedule",
 )
 def reschedule_booking(

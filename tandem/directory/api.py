@@ -21,6 +21,7 @@ from tandem.directory.matching import MatchPreferences, match_therapists, needs_
 from tandem.directory.models import Gender, TherapistProfile
 from tandem.directory.search import available_sorts, search_profiles
 from tandem.directory.vocab import LANGUAGES, SPECIALTIES
+from tandem.lib.api_refusals import BODY_REFUSALS, refusals
 
 router = Router(tags=["directory"])
 
@@ -136,7 +137,7 @@ def _errors(where: str, errors: dict[str, list[str]]) -> ValidationError:
     )
 
 
-@router.get("/therapists", response=SearchOut, url_name="therapists")
+@router.get("/therapists", response={200: SearchOut, **refusals(422)}, url_name="therapists")
 def list_therapists(request: HttpRequest, filters: Query[SearchIn]) -> dict[str, Any]:
     """Search public profiles: the same filters, sorts and pages as the search page."""
     data = {key: value for key, value in filters.dict().items() if value not in ("", False)}
@@ -160,7 +161,11 @@ def list_therapists(request: HttpRequest, filters: Query[SearchIn]) -> dict[str,
     }
 
 
-@router.get("/therapists/{slug}", response=TherapistDetailOut, url_name="therapist")
+@router.get(
+    "/therapists/{slug}",
+    response={200: TherapistDetailOut, **refusals(404, 422)},
+    url_name="therapist",
+)
 def get_therapist(request: HttpRequest, slug: str) -> dict[str, Any]:
     """One public profile; 404 for anything not verified."""
     profile = TherapistProfile.objects.public().filter(slug=slug).first()
@@ -252,7 +257,7 @@ def _score_answers(instrument: str, answers: dict[str, int | None]) -> dict[str,
         raise _errors("body", {where: [str(message)]}) from None
 
 
-@router.post("/match", response=MatchListOut, url_name="match")
+@router.post("/match", response={200: MatchListOut, **refusals(*BODY_REFUSALS)}, url_name="match")
 def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
     """Rank therapists for a result (or answers to score) and preferences, with reasons."""
     if payload.result is not None and payload.answers is not None:
