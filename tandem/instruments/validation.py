@@ -102,7 +102,8 @@ def read_definition_file(path: str | Path) -> Any:
     except UnicodeDecodeError as error:
         raise DefinitionError(path.name, "", "is not UTF-8 text") from error
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+        # Safe: _UniqueKeyLoader is a SafeLoader subclass (it only refuses repeated keys).
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506  # nosec B506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
