@@ -119,13 +119,13 @@ def read_definition_file(path: str | Path) -> Any:
     except UnicodeDecodeError as error:
         raise DefinitionError(path.name, "", "is not UTF-8 text") from error
     try:
-        return yaml.load(text, Loader=_FastLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506  # nosec B506 (a SafeLoader subclass)
     except yaml.YAMLError:
         pass
     # libyaml words its syntax errors differently: read a broken file again with the pure
     # Python parser, whose messages the docs show and whose marks point at the problem.
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506  # nosec B506 (a SafeLoader subclass)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
