@@ -14,4 +14,6 @@ class AssessmentsConfig(AppConfig):
             "assessments",
             export=services.export_responses,
             erase=services.erase_responses,
+            title="Your answers and results",
+            description="Every check you started or finished, with your answers and scores.",
         )
