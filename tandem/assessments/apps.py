@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,6 +9,8 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Checks"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from tandem.accounts import personal_data
         from tandem.assessments import services
 
@@ -17,3 +21,12 @@ class AssessmentsConfig(AppConfig):
             title="Your answers and results",
             description="Every check you started or finished, with your answers and scores.",
         )
+        user_logged_in.connect(_keep_results_asked_for, dispatch_uid="assessments-keep-on-login")
+
+
+def _keep_results_asked_for(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is None:  # a login without a request (a test's force_login) asked for nothing
+        return
+    from tandem.assessments.views import keep_results_asked_for_before_sign_in
+
+    keep_results_asked_for_before_sign_in(request, user)

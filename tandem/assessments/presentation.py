@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 
 from tandem.assessments.charts import ProfileChart, profile_chart
 from tandem.instruments import Instrument, Strategy, UnknownInstrument, library
 
-__all__ = ["SAFETY_FLAG", "ResultView", "result_view", "topic_slugs"]
+__all__ = [
+    "SAFETY_FLAG",
+    "ResultView",
+    "anonymous_access_sentence",
+    "anonymous_session_lifetime",
+    "result_view",
+    "topic_slugs",
+]
 
 SAFETY_FLAG = "safety"
 COUPLES_COUNSELLING = "couples_counselling"
@@ -96,6 +104,28 @@ class ResultView:
             ]
             cache.set(key, cached, ARTICLES_CACHE_SECONDS)
         return list(cached)
+
+
+def anonymous_session_lifetime() -> str:
+    """How long a visitor without an account keeps their answers within reach, in words.
+
+    The claim token lives in the session, so answers and results can be opened for exactly as
+    long as the session lasts; the data itself is deleted after ANONYMOUS_RETENTION.
+    """
+    minutes = max(1, settings.SESSION_COOKIE_AGE // 60)
+    idle = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE:
+        return f"until you close the browser or leave it unused for {idle}"
+    return f"until it has been left unused for {idle}"
+
+
+def anonymous_access_sentence() -> str:
+    """What a result page tells a visitor without an account about keeping it."""
+    return (
+        f"Without an account, you can open this result only in this browser, "
+        f"{anonymous_session_lifetime()}. After that nobody can open it, and it is deleted "
+        "within seven days."
+    )
 
 
 def topic_slugs(result: Mapping[str, Any]) -> list[str]:

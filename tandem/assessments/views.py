@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.apps import apps
@@ -20,11 +21,17 @@ from tandem.assessments.charts import history_chart
 from tandem.assessments.flow import CheckFlow, FlowSection, check_flow, listed_instruments
 from tandem.assessments.forms import ACTION_FIELD, Action, MatchForm, SectionForm
 from tandem.assessments.models import Response
-from tandem.assessments.presentation import result_view
+from tandem.assessments.presentation import (
+    anonymous_access_sentence,
+    anonymous_session_lifetime,
+    result_view,
+)
 from tandem.instruments import UnknownInstrument, library
 
 #: In the visitor's session: public id of each anonymous response -> its claim token.
 CLAIMS_SESSION_KEY = "assessments_claims"
+#: In the visitor's session: public ids of results they asked to keep once signed in.
+KEEP_AFTER_SIGN_IN_SESSION_KEY = "assessments_keep_after_sign_in"
 
 
 # --- Who may see what ---------------------------------------------------------------------
@@ -45,6 +52,35 @@ def _forget_claim(request: HttpRequest, response: Response) -> None:
     claims = _claims(request)
     if claims.pop(str(response.public_id), None) is not None:
         request.session[CLAIMS_SESSION_KEY] = claims
+
+
+def keep_results_asked_for_before_sign_in(request: HttpRequest, user: Any) -> None:
+    """Keep the results this visitor asked to keep from a result's prompt, now they are in.
+
+    Connected to ``user_logged_in`` (the seam auth offers): signing up logs in once the address
+    is confirmed, and signing in logs in, both through allauth. Only results asked for from
+    the prompt, and still claimable with this session's tokens, are kept: an earlier visitor's
+    results in the same browser session never join this account by accident.
+    """
+    wanted = request.session.pop(KEEP_AFTER_SIGN_IN_SESSION_KEY, [])
+    if not isinstance(wanted, list) or not wanted:
+        return
+    claims = _claims(request)
+    kept = 0
+    for response in Response.objects.completed().filter(
+        owner__isnull=True, public_id__in=[pid for pid in wanted if pid in claims]
+    ):
+        if response.is_claimable_with(claims.get(str(response.public_id))):
+            services.keep_response(response=response, user=user)
+            _forget_claim(request, response)
+            kept += 1
+    if kept:
+        messages.success(
+            request,
+            "This result is now kept in your history."
+            if kept == 1
+            else "These results are now kept in your history.",
+        )
 
 
 def _is_viewers(request: HttpRequest, response: Response) -> bool:
@@ -123,7 +159,11 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for instrument in instruments
     ]
-    return render(request, "assessments/index.html", {"checks": checks})
+    return render(
+        request,
+        "assessments/index.html",
+        {"checks": checks, "anonymous_lifetime": anonymous_session_lifetime()},
+    )
 
 
 @never_cache
@@ -147,6 +187,7 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
             "response": response,
             "answered": answered,
             "start_url": _section_url(flow, start_at),
+            "anonymous_lifetime": anonymous_session_lifetime(),
         },
     )
 
@@ -271,8 +312,10 @@ def section(request: HttpRequest, slug: str, section_id: str) -> HttpResponse:
     if form.action == Action.SAVE:
         messages.success(
             request,
-            "Your answers are saved. Come back to this page to carry on where you left off"
-            + ("." if request.user.is_authenticated else " (in this browser, within 7 days)."),
+            "Your answers are saved. Come back to this page to carry on where you left off."
+            if request.user.is_authenticated
+            else "Your answers are saved. Come back to this page in this browser to carry on "
+            f"where you left off, {anonymous_session_lifetime()}.",
         )
         return redirect("assessments:take", slug=slug)
 
@@ -302,6 +345,7 @@ def _result_context(request: HttpRequest, response: Response) -> dict[str, Any]:
         "view": view,
         "result": result,
         "is_anonymous_result": response.owner_id is None,
+        "anonymous_keep_sentence": anonymous_access_sentence(),
         "can_keep": request.user.is_authenticated and response.owner_id is None,
         "here": here,
         "directory_installed": apps.is_installed("tandem.directory"),
@@ -337,15 +381,29 @@ def report_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return download
 
 
-@login_required
 @require_POST
 def keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
     response = _get_response_for_viewer(request, public_id)
+    here = reverse("assessments:result", args=[response.public_id])
+    if not request.user.is_authenticated:
+        # The prompt on an anonymous result: remember the wish, then sign up or sign in; the
+        # result is kept as soon as the person is signed in (keep_results_asked_for_before_sign_in).
+        then = request.POST.get("then")
+        if then not in ("signup", "login"):
+            return HttpResponse(
+                "Choose to create an account or to sign in.", status=400, content_type="text/plain"
+            )
+        wanted = request.session.get(KEEP_AFTER_SIGN_IN_SESSION_KEY, [])
+        if not isinstance(wanted, list):
+            wanted = []
+        if str(response.public_id) not in wanted:
+            request.session[KEEP_AFTER_SIGN_IN_SESSION_KEY] = [*wanted, str(response.public_id)]
+        return redirect(f"{reverse('account_' + then)}?{urlencode({'next': here}, safe='/')}")
     if response.owner_id is None:
         services.keep_response(response=response, user=request.user)  # type: ignore[arg-type]
         _forget_claim(request, response)
         messages.success(request, "This result is now kept in your history.")
-    return redirect("assessments:result", public_id=response.public_id)
+    return redirect(here)
 
 
 @never_cache
