@@ -75,6 +75,7 @@ class ResultView:
     scales: list[dict[str, Any]]
     indices: list[dict[str, Any]]
     chart: ProfileChart
+    narrow_chart: ProfileChart  # the same chart laid out for a phone
     plan: list[PlanStepView]
     notice: str
     leads_to: dict[str, Any] | None
@@ -242,6 +243,7 @@ def result_view(result: Mapping[str, Any]) -> ResultView:
         scales=scales,
         indices=indices,
         chart=profile_chart(result.get("scales", {})),
+        narrow_chart=profile_chart(result.get("scales", {}), narrow=True),
         plan=plan,
         notice=result.get("notice", ""),
         leads_to=leads_to,

@@ -400,7 +400,7 @@ def keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
             request.session[KEEP_AFTER_SIGN_IN_SESSION_KEY] = [*wanted, str(response.public_id)]
         return redirect(f"{reverse('account_' + then)}?{urlencode({'next': here}, safe='/')}")
     if response.owner_id is None:
-        services.keep_response(response=response, user=request.user)  # type: ignore[arg-type]
+        services.keep_response(response=response, user=request.user)
         _forget_claim(request, response)
         messages.success(request, "This result is now kept in your history.")
     return redirect(here)

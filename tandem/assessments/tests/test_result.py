@@ -28,7 +28,8 @@ def test_the_result_shows_style_profile_plan_and_notice_in_that_order(anonymous)
         text.index("Find a therapist for this"),
     ]
     assert positions == sorted(positions)
-    assert '<svg class="chart"' in text and 'role="img"' in text
+    assert '<svg class="chart chart--wide"' in text and 'role="img"' in text
+    assert '<svg class="chart chart--narrow"' in text
     assert "<table" in text and "Self-worth" in text
     assert "Likely range" in text  # the definition carries reliability, so bands of uncertainty
     assert "This is a tool for self-reflection, not a diagnosis." in text
@@ -291,3 +292,27 @@ def test_an_anonymous_result_says_how_long_the_session_keeps_it(anonymous, setti
 
     assert "kept in this browser for seven days" not in page
     assert "only in this browser, until you close the browser or leave it unused for 45" in page
+
+
+def test_the_charts_text_is_big_enough_for_the_width_each_layout_is_shown_at():
+    import re as regex
+
+    from tandem.assessments.charts import profile_chart, profile_chart_svg
+
+    scales = {
+        "a": {"title": "Caretaking and approval-seeking", "score": 100.0},
+        "b": {"title": "Self-worth", "score": 40.0, "uncertainty": {"low": 30, "high": 55}},
+        "c": {"title": "Listening", "score": None},
+    }
+    # The wide drawing is shown at 640 px or more; the narrow one on screens from 320 px,
+    # whose content box is 288 px.
+    for chart, shown_at in (
+        (profile_chart(scales), 640),
+        (profile_chart(scales, narrow=True), 288),
+    ):
+        svg = profile_chart_svg(chart)
+        scale = min(1.0, shown_at / chart.width)
+        sizes = [float(size) for size in regex.findall(r'font-size="([\d.]+)"', svg)]
+        assert sizes and min(sizes) * scale >= 12, (chart.width, min(sizes))
+    narrow = profile_chart(scales, narrow=True)
+    assert all(float(bar.value_x) + 30 <= narrow.width for bar in narrow.bars)
