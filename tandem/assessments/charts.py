@@ -199,6 +199,7 @@ class HistoryPoint:
     marker_y: str
     score: str  # "" when not scored
     when: datetime
+    anchor: str  # text-anchor for its labels: the first and last stay inside the drawing
     reliable: bool  # a reliable change from the point before
     direction: str  # "increase", "decrease" or ""
 
@@ -227,21 +228,28 @@ def history_chart(
 
     ``series`` holds (when, score, reliable change from the previous, direction).
     """
-    plot_left, plot_top, plot_width, plot_height = 40, 14, 420, 120
+    # About 330 units wide with 14-unit text: at least 12 px even on a 320 px phone.
+    plot_left, plot_top, plot_width, plot_height = 34, 20, 262, 120
     step = plot_width / max(1, len(series) - 1)
     points = []
     for position, (when, score, reliable, direction) in enumerate(series):
         x = plot_left + (step * position if len(series) > 1 else plot_width / 2)
+        anchor = "middle"
+        if len(series) > 1 and position == 0:
+            anchor = "start"
+        elif len(series) > 1 and position == len(series) - 1:
+            anchor = "end"
         y = plot_top + plot_height * (1 - (score or 0) / 100)
         points.append(
             HistoryPoint(
                 x=_at(x),
                 y=_at(y),
-                label_y=_at(y - 9 if y > plot_top + 14 else y + 18),
+                label_y=_at(y - 10 if y > plot_top + 16 else y + 22),
                 marker_x=_at(x - 6),
                 marker_y=_at(y - 6),
                 score="" if score is None else str(round(score)),
                 when=when,
+                anchor=anchor,
                 reliable=reliable,
                 direction=direction,
             )
@@ -250,12 +258,12 @@ def history_chart(
     return HistoryChart(
         key=key,
         title=title,
-        width=plot_left + plot_width + 30,
-        height=plot_top + plot_height + 30,
+        width=plot_left + plot_width + 34,
+        height=plot_top + plot_height + 32,
         plot_left=plot_left,
         plot_right=plot_left + plot_width,
         label_x=plot_left - 6,
-        date_y=plot_top + plot_height + 20,
+        date_y=plot_top + plot_height + 24,
         points=tuple(points),
         polyline=polyline,
         grid=tuple(

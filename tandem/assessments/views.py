@@ -362,15 +362,20 @@ def result(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "assessments/result.html", context)
 
 
+def report_html(request: HttpRequest, response: Response) -> str:
+    """The HTML the PDF report is printed from (WeasyPrint's input)."""
+    context = _result_context(request, response)
+    context["printed_at"] = timezone.now()
+    return render_to_string("assessments/report.html", context, request=request)
+
+
 @never_cache
 @require_safe
 def report_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     from weasyprint import HTML
 
     response = _get_response_for_viewer(request, public_id)
-    context = _result_context(request, response)
-    context["printed_at"] = timezone.now()
-    html = render_to_string("assessments/report.html", context, request=request)
+    html = report_html(request, response)
     # Nothing remote: relative URLs (none are used) would resolve inside the static folder.
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf()
     download = HttpResponse(pdf, content_type="application/pdf")
@@ -510,9 +515,10 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
                 {
                     "response": response,
                     "score": None if score is None else round(score),
+                    # The difference of the two scores as shown, so 19 then 56 reads +37.
                     "difference": None
                     if score is None or previous is None
-                    else round(score - previous),
+                    else round(score) - round(previous),
                     "reliable": reliable,
                     "direction": direction,
                 }
