@@ -50,3 +50,19 @@ def test_on_a_wide_screen_the_links_show_without_a_menu_button(page):
         .is_visible()
     )
     assert not page.get_by_text("Menu", exact=True).is_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_everything_on_the_page_is_inside_a_landmark(page, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto("/")
+
+    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["region"]}})
+
+    assert results.response["violations"] == []
+    exit_link = page.get_by_role("complementary", name="Quick exit").get_by_role(
+        "link", name="Exit this page"
+    )
+    assert exit_link.is_visible()
