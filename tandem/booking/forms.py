@@ -126,6 +126,12 @@ class RescheduleForm(ReasonForm):
 
     field_order = ["start", "reason"]
 
+    def __init__(self, *args: Any, reason_required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not reason_required:
+            self.fields["reason"].required = False
+            self.fields["reason"].label = "Reason (optional)"
+
 
 class DecisionForm(forms.Form):
     accept = forms.TypedChoiceField(

@@ -32,6 +32,7 @@ urlpatterns = [
     path("practice/feed/reset/", views.feed_reset, name="feed_reset"),
     path("<uuid:public_id>/", views.detail, name="detail"),
     path("<uuid:public_id>/cancel/", views.cancel, name="cancel"),
+    path("<uuid:public_id>/invite.ics", views.invite, name="invite"),
     path("<uuid:public_id>/reschedule/", views.reschedule, name="reschedule"),
     path("<uuid:public_id>/decide/", views.decide, name="decide"),
 ]

@@ -326,9 +326,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     bookings = Booking.objects.filter(client=user).order_by("starts_at")
     rows = [(booking, when(booking.starts_at, booking.ends_at, zone)) for booking in bookings]
+    # Cancelled and declined sessions are not coming up, however far ahead they were.
     context = {
-        "upcoming": [{"booking": b, "when": w} for b, w in rows if b.ends_at > now],
-        "past": [{"booking": b, "when": w} for b, w in rows if b.ends_at <= now][::-1],
+        "upcoming": [{"booking": b, "when": w} for b, w in rows if b.is_active and b.ends_at > now],
+        "past": [
+            {"booking": b, "when": w} for b, w in rows if not (b.is_active and b.ends_at > now)
+        ][::-1],
         "zone": str(zone),
     }
     return render(request, "booking/mine.html", context)
@@ -360,6 +363,20 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         ],
     }
     return render(request, "booking/detail.html", context)
+
+
+@never_cache
+@login_required
+@require_safe
+def invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The booking's calendar invite, the same file the emails attach, for this person."""
+    booking, party = _get_booking_for_user(request, public_id)
+    user = _user(request)
+    name = booking.client_name if party == Party.CLIENT else booking.therapist_name
+    ics = ical.invite_calendar(booking, party=party, email=user.email, name=name)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tandem-session.ics"'
+    return response
 
 
 @never_cache
@@ -400,7 +417,10 @@ def _reschedule_page(
             return _link_refused(request, "This session can no longer be moved online.", 403)
         messages.error(request, "This session can no longer be moved online.")
         return redirect(booking)
-    form = RescheduleForm(request.POST if request.method == "POST" else None)
+    form = RescheduleForm(
+        request.POST if request.method == "POST" else None,
+        reason_required=party != Party.CLIENT,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -461,6 +481,8 @@ def _reschedule_page(
         "earlier": f"?start={first - timedelta(days=DAYS_SHOWN)}&tz={zone}"
         if first > now.astimezone(zone).date()
         else None,
+        # The time picked before the form came back with an error stays picked.
+        "chosen_start": form.data.get("start", "") if form.is_bound else "",
     }
     return render(request, "booking/reschedule.html", context, status=status)
 
