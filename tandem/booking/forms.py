@@ -55,7 +55,9 @@ class ViewForm(forms.Form):
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, therapist: TherapistProfile, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, therapist: TherapistProfile, current_zone: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         session = self.fields["session"]
         assert isinstance(session, forms.ModelChoiceField)
@@ -63,7 +65,7 @@ class ViewForm(forms.Form):
         session.label_from_instance = lambda obj: obj.label  # type: ignore[method-assign]
         tz = self.fields["tz"]
         assert isinstance(tz, forms.ChoiceField)
-        tz.choices = time_zone_choices()
+        tz.choices = time_zone_choices(current=current_zone)
         tz.widget.attrs["data-booking-timezone"] = ""
 
     def clean_start(self) -> date | None:
@@ -185,7 +187,7 @@ class RulesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         zone = self.fields["time_zone"]
         assert isinstance(zone, forms.ChoiceField)
-        zone.choices = time_zone_choices()
+        zone.choices = time_zone_choices(current=self.instance.time_zone if self.instance else "")
         self.fields["horizon_days"].min_value = 1  # type: ignore[attr-defined]
         self.fields["horizon_days"].widget.attrs["min"] = 1
 

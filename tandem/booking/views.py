@@ -190,7 +190,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         "tz": str(zone),
         "start": request.GET.get("start", ""),
     }
-    form = ViewForm(data, therapist=profile)
+    form = ViewForm(data, therapist=profile, current_zone=str(zone))
     if chosen:
         # booking.js only suggests the browser's zone to someone who has not picked one.
         form.fields["tz"].widget.attrs["data-chosen"] = "true"

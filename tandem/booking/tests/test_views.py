@@ -432,3 +432,30 @@ def test_my_sessions_lists_the_clients_own_bookings(
         booking.therapist_name
         not in client_for(unrelated_client_user).get("/bookings/").content.decode()
     )
+
+
+def test_the_time_zone_picker_groups_zones_by_region_with_offsets_and_common_ones_first(
+    anonymous: Any, bookable: Any
+) -> None:
+    from tandem.booking.models import time_zone_choices
+
+    groups = time_zone_choices(current="Asia/Kolkata")
+    names = [name for name, _choices in groups]
+    assert names[:2] == ["Your time zone", "Common time zones"]
+    assert groups[0][1] == [("Asia/Kolkata", "Kolkata (UTC+05:30)")]
+    common = dict(groups[1][1])
+    # NOW is in March, before either side's clocks go forward (US: 14 March, so EDT).
+    assert common["Europe/London"] == "London (UTC+00:00)"
+    assert common["America/New_York"] == "New York (UTC\u221204:00)"
+    assert {"Africa", "Americas", "Asia", "Europe"} <= set(names)
+    americas = dict(dict(groups)["Americas"])
+    assert americas["America/Argentina/Buenos_Aires"] == "Argentina / Buenos Aires (UTC\u221203:00)"
+
+    profile, _session = bookable
+    html = anonymous.get(
+        f"/bookings/with/{profile.slug}/", {"tz": "America/New_York"}
+    ).content.decode()
+    assert '<optgroup label="Your time zone">' in html
+    assert html.index('<optgroup label="Common time zones">') < html.index(
+        '<optgroup label="Europe">'
+    )
