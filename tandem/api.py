@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from tandem.assessments.api import router as assessments_router
 from tandem.booking.api import router as booking_router
 from tandem.directory.api import router as directory_router
+from tandem.practice.api import router as practice_router
 
 api = NinjaAPI(
     title="Tandem API",
@@ -22,3 +23,4 @@ api = NinjaAPI(
 api.add_router("/", assessments_router)
 api.add_router("/", directory_router)
 api.add_router("/", booking_router)
+api.add_router("/", practice_router)

@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from tandem.accounts import personal_data
+        from tandem.accounts import access_log, personal_data
 
         personal_data.register(
             "account",
@@ -18,4 +18,9 @@ class AccountsConfig(AppConfig):
                 "Your email addresses, your name, when you joined and last signed in, and "
                 "which kinds of two-step verification you use (never their secrets)."
             ),
+        )
+        personal_data.register(
+            "access_log",
+            export=access_log.export_access_log,
+            erase=access_log.erase_access_log,
         )

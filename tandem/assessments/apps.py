@@ -27,6 +27,6 @@ class AssessmentsConfig(AppConfig):
 def _keep_results_asked_for(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is None:  # a login without a request (a test's force_login) asked for nothing
         return
-    from tandem.assessments.views import keep_results_asked_for_before_sign_in
+    from tandem.assessments.views.results import keep_results_asked_for_before_sign_in
 
     keep_results_asked_for_before_sign_in(request, user)

@@ -57,7 +57,7 @@ def test_the_report_of_another_persons_result_is_a_404(client_user, unrelated_cl
 @pytest.mark.parametrize("safety", [False, True])
 def test_the_first_page_of_the_pdf_is_not_left_mostly_empty(client_user, rf, safety):
     from tandem.assessments.tests.pdf_layout import page_fill
-    from tandem.assessments.views import report_html
+    from tandem.assessments.views.results import report_html
 
     complete_check(client_for(client_user), value=2, safety=safety)
     request = rf.get("/")

@@ -316,3 +316,22 @@ def test_the_charts_text_is_big_enough_for_the_width_each_layout_is_shown_at():
         assert sizes and min(sizes) * scale >= 12, (chart.width, min(sizes))
     narrow = profile_chart(scales, narrow=True)
     assert all(float(bar.value_x) + 30 <= narrow.width for bar in narrow.bars)
+
+
+def test_every_strategy_points_to_topics_the_journal_has() -> None:
+    from tandem.instruments import library
+    from tandem.journal.demo import TOPICS
+
+    for strategy in library.strategies().values():
+        assert strategy.topics, strategy.key
+        assert set(strategy.topics) <= set(TOPICS), strategy.key
+
+
+def test_a_results_topics_are_its_style_then_its_plans_strategies_in_order() -> None:
+    from tandem.assessments.presentation import topic_slugs
+
+    result = {
+        "style": {"primary": "codependent"},
+        "plan": [{"strategy": "alone"}, {"strategy": "couples_counselling"}, {"strategy": "?"}],
+    }
+    assert topic_slugs(result) == ["codependency", "being-alone", "couples-counselling"]
