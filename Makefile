@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails and invites point here; the worker that sends them needs it as much as the site.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint typecheck contracts pytest migrate demo worker bench clean prod-smoke
 
@@ -29,11 +31,11 @@ demo: migrate
 run: demo
 	@echo "Tandem: http://$(HOST):$(PORT)  (Ctrl-C stops the site and its worker)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/python manage.py db_worker --queue-name '*' & \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py db_worker --queue-name '*' & \
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: migrate
-	$(BIN)/python manage.py db_worker --queue-name '*'
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py db_worker --queue-name '*'
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

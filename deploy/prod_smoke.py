@@ -346,10 +346,6 @@ class Stack:
             "DATABASE_POOL_TIMEOUT": "2",
             "REDIS_URL": self.redis_url,
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-            # Until EMAIL_URL is read by settings, the same server named the older way:
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(smtp_port),
             "MEDIA_ROOT": str(media),
             "METRICS_TOKEN": secrets.token_urlsafe(32),
             "TASKS_STALLED_AFTER_SECONDS": str(STALL_SECONDS),

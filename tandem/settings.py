@@ -12,6 +12,7 @@ import base64
 import hashlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -71,7 +72,17 @@ if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
         'print(Fernet.generate_key().decode())").'
     )
 
-SITE_URL = env_str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address every absolute link (emails, invites, feeds) is built from, and nothing
+# else: a request's own host is never used, so links are right from the worker too. `make run`
+# sets it from its HOST and PORT; production must name its https address.
+SITE_URL = env_str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+_site_url = urlsplit(SITE_URL)
+_site_schemes = ("https",) if PRODUCTION else ("http", "https")
+if not _site_url.netloc or _site_url.scheme not in _site_schemes:
+    raise ImproperlyConfigured(
+        "SITE_URL must be the site's public address, e.g. https://tandem.example.org"
+        + (" (https in production)." if PRODUCTION else ".")
+    )
 SITE_NAME = "Tandem"
 
 INSTALLED_APPS = [
@@ -259,7 +270,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Tandem] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # our subjects name the site themselves
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # Five failed logins for one address in five minutes lock that address out for the rest of
 # the window; changing email or MFA asks for the password again after five minutes.

@@ -13,6 +13,11 @@ class AccountsConfig(AppConfig):
             "account",
             export=personal_data.export_account,
             erase=personal_data.erase_account_extras,
+            title="Your account",
+            description=(
+                "Your email addresses, your name, when you joined and last signed in, and "
+                "which kinds of two-step verification you use (never their secrets)."
+            ),
         )
         personal_data.register(
             "access_log",

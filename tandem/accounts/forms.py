@@ -7,6 +7,26 @@ from django import forms
 from tandem.accounts.models import User
 
 
+class DownloadMyDataForm(forms.Form):
+    """The password again before the file that holds everything leaves the site."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password. Nothing was downloaded.")
+        return password
+
+
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
         label="Your password",

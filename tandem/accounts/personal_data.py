@@ -2,8 +2,15 @@
 
 An app registers a section in its ``AppConfig.ready()``::
 
-    personal_data.register("bookings", export=export_bookings, erase=erase_bookings)
+    personal_data.register(
+        "bookings",
+        export=export_bookings,
+        erase=erase_bookings,
+        title="Your bookings",
+        description="Sessions you booked, and your places on waiting lists.",
+    )
 
+``title`` and ``description`` are what the "My data" page shows, in people's words.
 ``export(user)`` returns JSON-serialisable data; ``erase(user)`` removes or anonymises what
 the app holds, before the user row itself is deleted. Nothing here knows about other apps,
 so a new part of Tandem adds its data to the export and the erasure without touching this.
@@ -29,14 +36,33 @@ class Section:
     key: str
     export: Callable[[User], Any]
     erase: Callable[[User], None]
+    title: str
+    description: str
 
 
 _sections: dict[str, Section] = {}
 
 
-def register(key: str, *, export: Callable[[User], Any], erase: Callable[[User], None]) -> None:
-    """Add a section. Registering the same key again replaces it (apps reload in tests)."""
-    _sections[key] = Section(key=key, export=export, erase=erase)
+def register(
+    key: str,
+    *,
+    export: Callable[[User], Any],
+    erase: Callable[[User], None],
+    title: str = "",
+    description: str = "",
+) -> None:
+    """Add a section. Registering the same key again replaces it (apps reload in tests).
+
+    Without a ``title`` the page shows the key as words ("therapist_profile" becomes
+    "Therapist profile"), never a raw identifier.
+    """
+    _sections[key] = Section(
+        key=key,
+        export=export,
+        erase=erase,
+        title=title or key.replace("_", " ").capitalize(),
+        description=description,
+    )
 
 
 def sections() -> list[Section]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import json
 
-from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.accounts import personal_data
-from tandem.accounts.forms import DeleteAccountForm
+from tandem.accounts.forms import DeleteAccountForm, DownloadMyDataForm
 from tandem.accounts.models import AccessLog, User
 
 #: The newest reads shown on "My data"; the export holds every one.
@@ -47,20 +46,33 @@ def _access_log(user: User) -> dict[str, object]:
     return {"access_log": list(reads[:ACCESS_LOG_SHOWN]), "access_log_count": reads.count()}
 
 
-@require_safe
+@never_cache
+@require_http_methods(["GET", "POST"])
 @login_required
-@reauthentication_required
 def export_my_data(request: HttpRequest) -> HttpResponse:
-    # Asking for the password again first: the file holds everything, and the browser may be
-    # on a shared computer that someone left signed in.
-    payload = personal_data.export_user(_user(request))
+    # The password is asked for on this page, every time, and the file is the answer to that
+    # form: the file holds everything, and the browser may be on a shared computer that
+    # someone left signed in. (A link that redirected to a password page made the browser
+    # save that page as the "download".)
+    user = _user(request)
+    if request.method == "GET":
+        form = DownloadMyDataForm(user=user)
+        return render(request, "accounts/my_data_export.html", {"form": form})
+    # As guessable as a login: share allauth's limit for re-entering a password.
+    if not ratelimit.consume(request, action="reauthenticate", user=user):
+        form = DownloadMyDataForm(user=user)
+        context = {"form": form, "too_many_attempts": True}
+        return render(request, "accounts/my_data_export.html", context, status=429)
+    form = DownloadMyDataForm(request.POST, user=user)
+    if not form.is_valid():
+        return render(request, "accounts/my_data_export.html", {"form": form}, status=400)
+    payload = personal_data.export_user(user)
     response = HttpResponse(
         json.dumps(payload, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
         content_type="application/json; charset=utf-8",
     )
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="tandem-my-data-{stamp}.json"'
-    response["Cache-Control"] = "no-store"
     return response
 
 

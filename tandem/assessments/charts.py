@@ -39,6 +39,7 @@ class Bar:
     label: str
     score: str  # "" when not scored
     y: str
+    label_y: str
     text_y: str
     whisker_top: str
     whisker_bottom: str
@@ -60,6 +61,7 @@ class ProfileChart:
     height: int
     plot_left: int
     label_x: int
+    label_anchor: str  # "end": labels left of the bars; "start": labels above them
     bar_height: int
     axis_y: str
     tick_y: str
@@ -68,13 +70,23 @@ class ProfileChart:
     has_uncertainty: bool
 
 
-def profile_chart(scales: Mapping[str, Mapping[str, Any]]) -> ProfileChart:
-    """Horizontal bars, one per scale, 0-100, with the band of uncertainty as a whisker."""
-    plot_left, plot_width, row, bar_height, top = 250, 380, 34, 20, 10
+def profile_chart(scales: Mapping[str, Mapping[str, Any]], *, narrow: bool = False) -> ProfileChart:
+    """Horizontal bars, one per scale, 0-100, with the band of uncertainty as a whisker.
+
+    The wide chart puts each label left of its bar; the ``narrow`` one (for phones) puts it
+    above, so the drawing is about 320 units wide and its 14-unit text stays at least 12 px
+    on a 320 px screen. The wide one is shown at 640 px or more (see tandem.css), where its
+    14-unit text is 13 px.
+    """
+    if narrow:
+        plot_left, plot_width, row, bar_height, top, label_room = 8, 270, 50, 18, 4, 20
+    else:
+        plot_left, plot_width, row, bar_height, top, label_room = 250, 380, 34, 20, 10, 0
     bars = []
     has_uncertainty = False
     for position, scale in enumerate(scales.values()):
-        y = top + position * row
+        label_y = top + position * row + 14
+        y = top + position * row + label_room
         score = scale.get("score")
         uncertainty = scale.get("uncertainty") if score is not None else None
         low_x = high_x = None
@@ -83,12 +95,14 @@ def profile_chart(scales: Mapping[str, Mapping[str, Any]]) -> ProfileChart:
             low_x = plot_left + plot_width * max(0.0, uncertainty["low"]) / 100
             high_x = plot_left + plot_width * min(100.0, uncertainty["high"]) / 100
         width = plot_width * (score or 0) / 100
+        text_y = y + bar_height * 0.75
         bars.append(
             Bar(
                 label=str(scale.get("title", "")),
                 score="" if score is None else str(round(score)),
                 y=_at(y),
-                text_y=_at(y + bar_height * 0.75),
+                label_y=_at(label_y if narrow else text_y),
+                text_y=_at(text_y),
                 whisker_top=_at(y + 4),
                 whisker_bottom=_at(y + bar_height - 2),
                 width=_at(width),
@@ -99,13 +113,14 @@ def profile_chart(scales: Mapping[str, Mapping[str, Any]]) -> ProfileChart:
         )
     axis_y = top + len(bars) * row
     return ProfileChart(
-        width=plot_left + plot_width + 60,
+        width=plot_left + plot_width + (42 if narrow else 60),
         height=int(axis_y + 28),
         plot_left=plot_left,
-        label_x=plot_left - 8,
+        label_x=plot_left if narrow else plot_left - 8,
+        label_anchor="start" if narrow else "end",
         bar_height=bar_height,
         axis_y=_at(axis_y),
-        tick_y=_at(axis_y + 18),
+        tick_y=_at(axis_y + 20),
         bars=tuple(bars),
         grid=tuple(GridLine(value, _at(plot_left + plot_width * value / 100)) for value in GRID),
         has_uncertainty=has_uncertainty,
@@ -116,7 +131,7 @@ _TEXT = 'fill="#1c2326" font-family="sans-serif"'
 _WHISKER = 'stroke="#000" stroke-width="2"'
 
 
-def profile_chart_svg(chart: ProfileChart, key: str = "profile") -> SafeString:
+def profile_chart_svg(chart: ProfileChart, key: str = "profile", css_class: str = "") -> SafeString:
     """The profile chart as SVG markup; ``key`` prefixes the ids its title and description use.
 
     Everything from a definition (the scale titles) and the key is escaped; the rest are
@@ -128,8 +143,9 @@ def profile_chart_svg(chart: ProfileChart, key: str = "profile") -> SafeString:
         if chart.has_uncertainty
         else ""
     )
+    classes = f"chart {escape(css_class)}" if css_class else "chart"
     parts = [
-        f'<svg class="chart" viewBox="0 0 {chart.width} {chart.height}" role="img" '
+        f'<svg class="{classes}" viewBox="0 0 {chart.width} {chart.height}" role="img" '
         f'aria-labelledby="{key}-title {key}-desc" focusable="false" '
         f'xmlns="http://www.w3.org/2000/svg" width="{chart.width}" height="{chart.height}">\n'
         f'  <title id="{key}-title">Your scores, each from 0 to 100</title>\n'
@@ -140,16 +156,17 @@ def profile_chart_svg(chart: ProfileChart, key: str = "profile") -> SafeString:
         parts.append(
             f'<line x1="{line.x}" y1="4" x2="{line.x}" y2="{chart.axis_y}" stroke="#6b7478" '
             f'stroke-width="1" stroke-dasharray="3 3"/><text x="{line.x}" y="{chart.tick_y}" '
-            f'text-anchor="middle" font-size="12" {_TEXT}>{line.value}</text>'
+            f'text-anchor="middle" font-size="14" {_TEXT}>{line.value}</text>'
         )
     for bar in chart.bars:
         parts.append(
-            f'\n  <text x="{chart.label_x}" y="{bar.text_y}" text-anchor="end" font-size="13" '
+            f'\n  <text x="{chart.label_x}" y="{bar.label_y}" text-anchor="{chart.label_anchor}" '
+            f'font-size="14" stroke="#fff" stroke-width="4" paint-order="stroke" '
             f"{_TEXT}>{escape(bar.label)}</text>"
         )
         if not bar.score:
             parts.append(
-                f'\n  <text x="{chart.plot_left}" y="{bar.text_y}" dx="4" font-size="13" '
+                f'\n  <text x="{chart.plot_left}" y="{bar.text_y}" dx="4" font-size="14" '
                 f'font-style="italic" {_TEXT}>not scored</text>'
             )
             continue
@@ -166,7 +183,7 @@ def profile_chart_svg(chart: ProfileChart, key: str = "profile") -> SafeString:
                 f'y2="{bar.whisker_bottom}" {_WHISKER}/>'
             )
         parts.append(
-            f'\n  <text x="{bar.value_x}" y="{bar.text_y}" font-size="13" font-weight="bold" '
+            f'\n  <text x="{bar.value_x}" y="{bar.text_y}" font-size="14" font-weight="bold" '
             f"{_TEXT}>{bar.score}</text>"
         )
     parts.append("\n</svg>")
@@ -183,6 +200,7 @@ class HistoryPoint:
     marker_y: str
     score: str  # "" when not scored
     when: datetime
+    anchor: str  # text-anchor for its labels: the first and last stay inside the drawing
     reliable: bool  # a reliable change from the point before
     direction: str  # "increase", "decrease" or ""
 
@@ -215,21 +233,28 @@ def history_chart(
     one per point, holds each score's band of uncertainty (low, high) or None; the chart then
     carries a polygon through the scored points' lows and back along their highs.
     """
-    plot_left, plot_top, plot_width, plot_height = 40, 14, 420, 120
+    # About 330 units wide with 14-unit text: at least 12 px even on a 320 px phone.
+    plot_left, plot_top, plot_width, plot_height = 34, 20, 262, 120
     step = plot_width / max(1, len(series) - 1)
     points = []
     for position, (when, score, reliable, direction) in enumerate(series):
         x = plot_left + (step * position if len(series) > 1 else plot_width / 2)
+        anchor = "middle"
+        if len(series) > 1 and position == 0:
+            anchor = "start"
+        elif len(series) > 1 and position == len(series) - 1:
+            anchor = "end"
         y = plot_top + plot_height * (1 - (score or 0) / 100)
         points.append(
             HistoryPoint(
                 x=_at(x),
                 y=_at(y),
-                label_y=_at(y - 9 if y > plot_top + 14 else y + 18),
+                label_y=_at(y - 10 if y > plot_top + 16 else y + 22),
                 marker_x=_at(x - 6),
                 marker_y=_at(y - 6),
                 score="" if score is None else str(round(score)),
                 when=when,
+                anchor=anchor,
                 reliable=reliable,
                 direction=direction,
             )
@@ -253,12 +278,12 @@ def history_chart(
     return HistoryChart(
         key=key,
         title=title,
-        width=plot_left + plot_width + 30,
-        height=plot_top + plot_height + 30,
+        width=plot_left + plot_width + 34,
+        height=plot_top + plot_height + 32,
         plot_left=plot_left,
         plot_right=plot_left + plot_width,
         label_x=plot_left - 6,
-        date_y=plot_top + plot_height + 20,
+        date_y=plot_top + plot_height + 24,
         points=tuple(points),
         polyline=polyline,
         grid=tuple(

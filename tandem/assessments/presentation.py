@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 
 from tandem.assessments.charts import ProfileChart, profile_chart
 from tandem.instruments import Instrument, Strategy, UnknownInstrument, library
 
-__all__ = ["SAFETY_FLAG", "ResultView", "result_view", "topic_slugs"]
+__all__ = [
+    "SAFETY_FLAG",
+    "ResultView",
+    "anonymous_access_sentence",
+    "anonymous_session_lifetime",
+    "result_view",
+    "topic_slugs",
+]
 
 SAFETY_FLAG = "safety"
 COUPLES_COUNSELLING = "couples_counselling"
@@ -57,6 +65,7 @@ class ResultView:
     scales: list[dict[str, Any]]
     indices: list[dict[str, Any]]
     chart: ProfileChart
+    narrow_chart: ProfileChart  # the same chart laid out for a phone
     plan: list[PlanStepView]
     notice: str
     leads_to: dict[str, Any] | None
@@ -86,6 +95,28 @@ class ResultView:
             ]
             cache.set(key, cached, ARTICLES_CACHE_SECONDS)
         return list(cached)
+
+
+def anonymous_session_lifetime() -> str:
+    """How long a visitor without an account keeps their answers within reach, in words.
+
+    The claim token lives in the session, so answers and results can be opened for exactly as
+    long as the session lasts; the data itself is deleted after ANONYMOUS_RETENTION.
+    """
+    minutes = max(1, settings.SESSION_COOKIE_AGE // 60)
+    idle = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE:
+        return f"until you close the browser or leave it unused for {idle}"
+    return f"until it has been left unused for {idle}"
+
+
+def anonymous_access_sentence() -> str:
+    """What a result page tells a visitor without an account about keeping it."""
+    return (
+        f"Without an account, you can open this result only in this browser, "
+        f"{anonymous_session_lifetime()}. After that nobody can open it, and it is deleted "
+        "within seven days."
+    )
 
 
 def topic_slugs(result: Mapping[str, Any]) -> list[str]:
@@ -203,6 +234,7 @@ def result_view(result: Mapping[str, Any]) -> ResultView:
         scales=scales,
         indices=indices,
         chart=profile_chart(result.get("scales", {})),
+        narrow_chart=profile_chart(result.get("scales", {}), narrow=True),
         plan=plan,
         notice=result.get("notice", ""),
         leads_to=leads_to,

@@ -14,7 +14,14 @@ class BookingConfig(AppConfig):
 
         background.connect(tasks.WORKER)
         personal_data.register(
-            "bookings", export=privacy.export_bookings, erase=privacy.erase_bookings
+            "bookings",
+            export=privacy.export_bookings,
+            erase=privacy.erase_bookings,
+            title="Your bookings",
+            description=(
+                "Sessions you booked and their changes, your places on waiting lists and, "
+                "for therapists, your hours, session types and diary."
+            ),
         )
         hooks.register_soonest_sort(soonest.order_by_soonest_free_slot)
         register_gauge(metrics.bookings_by_status)

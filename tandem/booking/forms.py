@@ -62,12 +62,14 @@ class ViewForm(forms.Form):
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, therapist: TherapistProfile, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, therapist: TherapistProfile, current_zone: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         _offer_sessions_of(self.fields["session"], therapist)
         tz = self.fields["tz"]
         assert isinstance(tz, forms.ChoiceField)
-        tz.choices = time_zone_choices()
+        tz.choices = time_zone_choices(current=current_zone)
         tz.widget.attrs["data-booking-timezone"] = ""
 
     def clean_start(self) -> date | None:
@@ -130,6 +132,12 @@ class RescheduleForm(ReasonForm):
 
     field_order = ["start", "reason"]
 
+    def __init__(self, *args: Any, reason_required: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not reason_required:
+            self.fields["reason"].required = False
+            self.fields["reason"].label = "Reason (optional)"
+
 
 class DecisionForm(forms.Form):
     accept = forms.TypedChoiceField(
@@ -180,7 +188,7 @@ class RulesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         zone = self.fields["time_zone"]
         assert isinstance(zone, forms.ChoiceField)
-        zone.choices = time_zone_choices()
+        zone.choices = time_zone_choices(current=self.instance.time_zone if self.instance else "")
         self.fields["horizon_days"].min_value = 1  # type: ignore[attr-defined]
         self.fields["horizon_days"].widget.attrs["min"] = 1
 

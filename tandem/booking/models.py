@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo, available_timezones
@@ -63,9 +63,57 @@ def validate_time_zone(name: str) -> None:
         raise ValidationError(f"{shown!r} is not a time zone name we know.")
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
+#: Where most of Tandem's people are: offered before the long lists by region.
+COMMON_TIME_ZONES = (
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "Australia/Sydney",
+)
+_REGION_NAMES = {"America": "Americas", "Indian": "Indian Ocean", "Atlantic": "Atlantic Ocean"}
+_REGION_NAMES |= {"Pacific": "Pacific Ocean", "Arctic": "Arctic"}
+
+ZoneChoices = list[tuple[str, list[tuple[str, str]]]]
+
+
+def _zone_label(name: str, at: datetime) -> str:
+    """``Europe/London`` -> ``London (UTC+00:00)``, with the offset in force at ``at``."""
+    offset = at.astimezone(ZoneInfo(name)).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"  # a true minus sign, as typography wants
+    hours, rest = divmod(abs(minutes), 60)
+    place = " / ".join(name.split("/")[1:]).replace("_", " ")
+    return f"{place} (UTC{sign}{hours:02d}:{rest:02d})"
+
+
+def time_zone_choices(*, current: str = "", now: datetime | None = None) -> ZoneChoices:
+    """Zones for a select, in groups: the ``current`` one (the viewer's, as detected or
+    chosen), the common ones, then every region's, each labelled with today's offset.
+
+    A zone may appear in two groups (London is common and in Europe); the value is the same.
+    """
+    now = now or datetime.now(UTC)
     names = sorted(zone for zone in available_timezones() if "/" in zone and "Etc" not in zone)
-    return [(name, name.replace("_", " ")) for name in names]
+    groups: ZoneChoices = []
+    if current in names:
+        groups.append(("Your time zone", [(current, _zone_label(current, now))]))
+    groups.append(
+        ("Common time zones", [(name, _zone_label(name, now)) for name in COMMON_TIME_ZONES])
+    )
+    by_region: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        region = name.split("/")[0]
+        by_region.setdefault(_REGION_NAMES.get(region, region), []).append(
+            (name, _zone_label(name, now))
+        )
+    groups.extend(sorted(by_region.items()))
+    return groups
 
 
 def _feed_token() -> str:

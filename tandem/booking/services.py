@@ -320,7 +320,9 @@ def booking_reschedule(
     now = now or timezone.now()
     if not booking.can_change(by, now):
         raise BookingRefused(_too_late(booking, now))
-    if not reason.strip():
+    # A client may move their own session without saying why; the therapist moving a
+    # client's session owes them a reason.
+    if by != Party.CLIENT and not reason.strip():
         raise BookingRefused("Please give a reason.")
     if booking.therapist_id is None:
         raise BookingRefused("This therapist no longer takes bookings.")

@@ -40,6 +40,7 @@ urlpatterns = [
     path("practice/feed/reset/", agenda.feed_reset, name="feed_reset"),
     path("<uuid:public_id>/", bookings.detail, name="detail"),
     path("<uuid:public_id>/cancel/", bookings.cancel, name="cancel"),
+    path("<uuid:public_id>/invite.ics", bookings.invite, name="invite"),
     path("<uuid:public_id>/reschedule/", bookings.reschedule, name="reschedule"),
     path("<uuid:public_id>/decide/", bookings.decide, name="decide"),
 ]

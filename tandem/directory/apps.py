@@ -11,5 +11,12 @@ class DirectoryConfig(AppConfig):
         from tandem.directory import privacy
 
         personal_data.register(
-            "therapist_profile", export=privacy.export_profile, erase=privacy.erase_profile
+            "therapist_profile",
+            export=privacy.export_profile,
+            erase=privacy.erase_profile,
+            title="Your therapist profile",
+            description=(
+                "If you are a therapist: your profile, credentials and fees. If you check "
+                "therapists' credentials: the decisions you made."
+            ),
         )

@@ -14,4 +14,6 @@ class JournalConfig(AppConfig):
             "journal",
             export=services.export_commenter_data,
             erase=services.erase_commenter_data,
+            title="Your comments on articles",
+            description="What you wrote under articles, and whether you asked for reply emails.",
         )

@@ -11,8 +11,7 @@ from django.urls import reverse
 from tandem.accounts import personal_data
 from tandem.accounts.access_log import record_access, record_accesses
 from tandem.accounts.models import AccessKind, AccessLog
-from tandem.accounts.tests.test_my_data import _recently_authenticated
-from tandem.conftest import client_for
+from tandem.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +40,12 @@ def test_a_person_nobody_read_is_told_so(client_user: Any) -> None:
     assert "Nobody but you has read your results." in html
 
 
-def test_the_export_holds_the_log(client: Any, client_user: Any, therapist_user: Any) -> None:
+def test_the_export_holds_the_log(client_user: Any, therapist_user: Any) -> None:
     record_accesses(
         viewer=therapist_user, kind=AccessKind.CASELOAD, reads=[(client_user.pk, 3, "")]
     )
-    http = _recently_authenticated(client, client_user)
-    exported = json.loads(http.get(reverse("my_data_export")).content)
+    download = client_for(client_user).post(reverse("my_data_export"), {"password": PASSWORD})
+    exported = json.loads(download.content)
     (row,) = exported["sections"]["access_log"]
     assert (row["who"], row["role"], row["what"], row["consent_id"]) == (
         "Theo Therapist",

@@ -10,13 +10,6 @@ from tandem.conftest import PASSWORD, client_for
 pytestmark = pytest.mark.django_db
 
 
-def _recently_authenticated(http, user):
-    """Sign in with the form and confirm the password again, as a person would."""
-    http.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-    http.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-    return http
-
-
 @pytest.fixture
 def notes_section():
     """A stand-in app that keeps one note per person, plugged into the registry."""
@@ -37,30 +30,88 @@ def test_the_my_data_page_needs_an_account(anonymous):
     assert response.url.startswith(reverse("account_login"))
 
 
-def test_the_export_asks_for_the_password_again_first(client_user):
+def test_the_download_page_asks_for_the_password_on_a_page_of_its_own(client_user):
     response = client_for(client_user).get(reverse("my_data_export"))
 
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    page = response.content.decode()
+    assert 'type="password"' in page
+    assert "Download my data" in page
+
+
+def test_the_my_data_page_links_to_the_download_page_not_to_a_file(client_user):
+    page = client_for(client_user).get(reverse("my_data")).content.decode()
+
+    assert f'href="{reverse("my_data_export")}"' in page
+    assert " download>" not in page
 
 
 def test_the_export_holds_this_persons_data_and_nobody_elses(
-    anonymous, client_user, unrelated_client_user, notes_section
+    client_user, unrelated_client_user, notes_section
 ):
     notes_section[client_user.pk] = "mine"
     notes_section[unrelated_client_user.pk] = "not mine"
-    http = _recently_authenticated(anonymous, client_user)
 
-    response = http.get(reverse("my_data_export"))
+    response = client_for(client_user).post(reverse("my_data_export"), {"password": PASSWORD})
 
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="tandem-my-data-')
-    assert response["Cache-Control"] == "no-store"
+    assert "no-store" in response["Cache-Control"]
     exported = json.loads(response.content)
     assert exported["sections"]["account"]["email"] == client_user.email
     assert exported["sections"]["test_notes"] == {"note": "mine"}
     assert "not mine" not in response.content.decode()
     assert unrelated_client_user.email not in response.content.decode()
+
+
+def test_a_wrong_password_gives_no_file_and_says_why(client_user, notes_section):
+    notes_section[client_user.pk] = "mine"
+
+    response = client_for(client_user).post(reverse("my_data_export"), {"password": "guess"})
+
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
+    assert "That is not your password" in response.content.decode()
+    assert "mine" not in response.content.decode()
+
+
+def test_an_empty_password_gives_no_file(client_user):
+    response = client_for(client_user).post(reverse("my_data_export"), {})
+
+    assert response.status_code == 400
+    assert "Content-Disposition" not in response
+
+
+def test_guessing_the_password_to_download_is_rate_limited(client_user):
+    http = client_for(client_user)
+    for _ in range(10):
+        http.post(reverse("my_data_export"), {"password": "guess"})
+
+    response = http.post(reverse("my_data_export"), {"password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Content-Disposition" not in response
+    assert "Too many attempts" in response.content.decode()
+
+
+def test_the_download_refuses_anonymous_visitors_and_other_methods(anonymous, client_user):
+    response = anonymous.post(reverse("my_data_export"), {"password": PASSWORD})
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert client_for(client_user).put(reverse("my_data_export")).status_code == 405
+
+
+def test_my_data_names_each_section_in_peoples_words(client_user):
+    page = client_for(client_user).get(reverse("my_data")).content.decode()
+
+    assert "Therapistprofile" not in page
+    assert "Your therapist profile" in page
+    assert "Your answers and results" in page
+    assert "Your bookings" in page
+    assert "Your comments on articles" in page
+    assert "Your account" in page
 
 
 def test_the_export_never_contains_mfa_secrets(anonymous, therapist_user):

@@ -9,6 +9,6 @@ register = template.Library()
 
 
 @register.simple_tag
-def profile_chart(chart: ProfileChart, key: str = "profile") -> SafeString:
+def profile_chart(chart: ProfileChart, key: str = "profile", css_class: str = "") -> SafeString:
     """``{% profile_chart view.chart "profile" %}``: the chart's SVG (see charts.py)."""
-    return profile_chart_svg(chart, key or "profile")
+    return profile_chart_svg(chart, key or "profile", css_class)

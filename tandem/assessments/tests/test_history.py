@@ -88,3 +88,41 @@ def test_signed_in_pages_with_results_are_never_cached(client_user):
         reverse("assessments:history", args=["relating-styles"]),
     ):
         assert "no-store" in http.get(url)["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_change_shown_is_the_difference_of_the_scores_shown(client_user):
+    take_at(client_user, datetime(2026, 1, 5, 9, tzinfo=UTC), lean="low")
+    take_at(client_user, datetime(2026, 3, 5, 9, tzinfo=UTC), lean="high")
+    first, second = Response.objects.order_by("completed_at")
+    # Scores that round to 19 and 56 while their exact difference (37.5) rounds to 38.
+    Response.objects.filter(pk=first.pk).update(scale_scores={"self_worth": 18.75})
+    Response.objects.filter(pk=second.pk).update(scale_scores={"self_worth": 56.25})
+
+    text = client_for(client_user).get(reverse("assessments:history", args=[SLUG])).content
+    section = text.decode()[text.decode().index('id="history-self_worth"') :]
+    section = section[: section.index("</section>")]
+
+    assert "<td>19</td>" in section and "<td>56</td>" in section
+    assert "+37" in section
+    assert "+38" not in section
+
+
+@pytest.mark.django_db
+def test_the_history_charts_labels_stay_inside_the_drawing_and_are_big_enough(client_user):
+    import re
+
+    take_at(client_user, datetime(2026, 1, 5, 9, tzinfo=UTC), lean="low")
+    take_at(client_user, datetime(2026, 3, 5, 9, tzinfo=UTC), lean="high")
+
+    text = client_for(client_user).get(reverse("assessments:history", args=[SLUG])).content
+    svg = text.decode()[text.decode().index('id="history-self_worth"') :]
+    svg = svg[svg.index("<svg") : svg.index("</svg>")]
+    width = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))
+
+    # The last point's "100 real rise" ends at its point instead of running past the edge.
+    (label,) = re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="(\w+)"[^>]*>100 real rise', svg)
+    assert label[1] == "end" and float(label[0]) <= width
+    # Shown at most 26rem wide and at least 288 px (a 320 px phone), text is never under 12 px.
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert min(sizes) * 288 / width >= 12

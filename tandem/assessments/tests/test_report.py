@@ -76,3 +76,38 @@ def test_an_anonymous_visitors_pdf_reports_are_limited_too(anonymous):
     statuses = [anonymous.get(location + "report.pdf").status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("safety", [False, True])
+def test_the_first_page_of_the_pdf_is_not_left_mostly_empty(client_user, rf, safety):
+    from tandem.assessments.tests.pdf_layout import page_fill
+    from tandem.assessments.views.results import report_html
+
+    complete_check(client_for(client_user), value=2, safety=safety)
+    request = rf.get("/")
+    request.user = client_user
+    html = report_html(request, Response.objects.get())
+
+    fills = page_fill(html)
+
+    assert len(fills) > 1
+    assert fills[0] >= 0.85, [round(fill, 2) for fill in fills]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("safety", [False, True])
+def test_the_download_link_says_beforehand_when_the_pdf_holds_the_safety_section(anonymous, safety):
+    location = complete_check(anonymous, safety=safety)
+
+    page = anonymous.get(location).content.decode()
+
+    link = page[page.index('href="' + location + 'report.pdf"') :]
+    link = link[: link.index("</a>")]
+    if safety:
+        assert 'aria-describedby="report-safety-note"' in link
+        note = page[page.index('id="report-safety-note"') :]
+        assert "the PDF opens with the section about feeling safe" in note[:300]
+        assert page.index("Download a PDF report") < page.index('id="report-safety-note"')
+    else:
+        assert "report-safety-note" not in page

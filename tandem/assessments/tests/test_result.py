@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tandem.assessments.models import Response
 from tandem.assessments.tests.helpers import complete_check
-from tandem.conftest import client_for
+from tandem.conftest import PASSWORD, client_for
 from tandem.instruments import library
 
 SLUG = "relating-styles"
@@ -28,7 +28,8 @@ def test_the_result_shows_style_profile_plan_and_notice_in_that_order(anonymous)
         text.index("Find a therapist for this"),
     ]
     assert positions == sorted(positions)
-    assert '<svg class="chart"' in text and 'role="img"' in text
+    assert '<svg class="chart chart--wide"' in text and 'role="img"' in text
+    assert '<svg class="chart chart--narrow"' in text
     assert "<table" in text and "Self-worth" in text
     assert "Likely range" in text  # the definition carries reliability, so bands of uncertainty
     assert "This is a tool for self-reflection, not a diagnosis." in text
@@ -125,9 +126,96 @@ def test_an_unknown_result_id_is_a_404(anonymous):
 @pytest.mark.django_db
 def test_an_anonymous_visitor_is_offered_to_sign_up_or_sign_in_to_keep_the_result(anonymous):
     location = complete_check(anonymous)
+    response = Response.objects.get()
     text = anonymous.get(location).content.decode()
-    assert f"/accounts/signup/?next={location}" in text
-    assert f"/accounts/login/?next={location}" in text
+    assert f'action="{reverse("assessments:keep", args=[response.public_id])}"' in text
+    assert 'name="then" value="signup"' in text
+    assert 'name="then" value="login"' in text
+
+
+@pytest.mark.django_db
+def test_signing_in_from_the_prompt_keeps_the_result(anonymous, client_user):
+    location = complete_check(anonymous)
+    response = Response.objects.get()
+
+    asked = anonymous.post(
+        reverse("assessments:keep", args=[response.public_id]), {"then": "login"}
+    )
+    assert asked.status_code == 302
+    assert asked["Location"] == f"{reverse('account_login')}?next={location}"
+    response.refresh_from_db()
+    assert response.owner is None  # nothing is kept until someone has signed in
+
+    signed_in = anonymous.post(
+        asked["Location"], {"login": client_user.email, "password": PASSWORD}
+    )
+
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == location
+    response.refresh_from_db()
+    assert response.owner == client_user
+    assert response.anonymous_claim_hash == ""
+    assert "This result is now kept in your history." in anonymous.get(location).content.decode()
+    page = anonymous.get(reverse("assessments:mine")).content.decode()
+    assert "You have no results yet" not in page
+
+
+@pytest.mark.django_db
+def test_signing_up_from_the_prompt_keeps_the_result_once_the_address_is_confirmed(anonymous):
+    import re
+
+    from tandem.accounts.models import User
+
+    mail.outbox.clear()
+    location = complete_check(anonymous)
+    response = Response.objects.get()
+    asked = anonymous.post(
+        reverse("assessments:keep", args=[response.public_id]), {"then": "signup"}
+    )
+    assert asked["Location"] == f"{reverse('account_signup')}?next={location}"
+
+    anonymous.post(
+        asked["Location"],
+        {"email": "new.person@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    (message,) = mail.outbox
+    link = re.search(r"https?://\S+(/accounts/confirm-email/\S+/)", message.body).group(1)
+    confirmed = anonymous.post(link)
+
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == location
+    response.refresh_from_db()
+    assert response.owner == User.objects.get(email="new.person@example.com")
+    mine = anonymous.get(reverse("assessments:mine")).content.decode()
+    assert "You have no results yet" not in mine
+
+
+@pytest.mark.django_db
+def test_signing_in_without_the_prompt_keeps_nothing(anonymous, client_user):
+    complete_check(anonymous)
+    response = Response.objects.get()
+
+    anonymous.post(reverse("account_login"), {"login": client_user.email, "password": PASSWORD})
+
+    response.refresh_from_db()
+    assert response.owner is None
+
+
+@pytest.mark.django_db
+def test_the_prompt_refuses_a_visitor_who_does_not_hold_the_result_and_bad_input(
+    anonymous, client_user
+):
+    complete_check(anonymous)
+    response = Response.objects.get()
+    url = reverse("assessments:keep", args=[response.public_id])
+    stranger = Client()
+
+    assert stranger.post(url, {"then": "login"}).status_code == 404
+    assert anonymous.post(url, {"then": "elsewhere"}).status_code == 400
+    stranger.post(reverse("account_login"), {"login": client_user.email, "password": PASSWORD})
+
+    response.refresh_from_db()
+    assert response.owner is None
 
 
 @pytest.mark.django_db
@@ -154,9 +242,7 @@ def test_keeping_is_refused_to_anonymous_visitors_strangers_and_get(
     complete_check(anonymous)
     response = Response.objects.get()
     url = reverse("assessments:keep", args=[response.public_id])
-    assert anonymous.get(url).status_code in (302, 405)
-    signed_out = anonymous.post(url)
-    assert signed_out.status_code == 302 and "/accounts/login/" in signed_out["Location"]
+    assert anonymous.get(url).status_code == 405
     stranger = client_for(unrelated_client_user)
     assert stranger.post(url).status_code == 404
     assert client_for(unrelated_client_user).get(url).status_code == 405
@@ -194,6 +280,42 @@ def test_the_result_links_to_journal_articles_on_its_topics(anonymous):
     text = anonymous.get(location).content.decode()
     assert "Read more on these topics" in text
     assert article.get_absolute_url() in text
+
+
+@pytest.mark.django_db
+def test_an_anonymous_result_says_how_long_the_session_keeps_it(anonymous, settings):
+    settings.SESSION_COOKIE_AGE = 45 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    location = complete_check(anonymous)
+
+    page = anonymous.get(location).content.decode()
+
+    assert "kept in this browser for seven days" not in page
+    assert "only in this browser, until you close the browser or leave it unused for 45" in page
+
+
+def test_the_charts_text_is_big_enough_for_the_width_each_layout_is_shown_at():
+    import re as regex
+
+    from tandem.assessments.charts import profile_chart, profile_chart_svg
+
+    scales = {
+        "a": {"title": "Caretaking and approval-seeking", "score": 100.0},
+        "b": {"title": "Self-worth", "score": 40.0, "uncertainty": {"low": 30, "high": 55}},
+        "c": {"title": "Listening", "score": None},
+    }
+    # The wide drawing is shown at 640 px or more; the narrow one on screens from 320 px,
+    # whose content box is 288 px.
+    for chart, shown_at in (
+        (profile_chart(scales), 640),
+        (profile_chart(scales, narrow=True), 288),
+    ):
+        svg = profile_chart_svg(chart)
+        scale = min(1.0, shown_at / chart.width)
+        sizes = [float(size) for size in regex.findall(r'font-size="([\d.]+)"', svg)]
+        assert sizes and min(sizes) * scale >= 12, (chart.width, min(sizes))
+    narrow = profile_chart(scales, narrow=True)
+    assert all(float(bar.value_x) + 30 <= narrow.width for bar in narrow.bars)
 
 
 def test_every_strategy_points_to_topics_the_journal_has() -> None:

@@ -39,7 +39,7 @@ def test_the_index_lists_each_check_with_what_it_tells_you_and_how_long_it_takes
 def test_the_paths_the_journal_links_to_work(anonymous, slug):
     page = anonymous.get(f"/checks/{slug}/")
     assert page.status_code == 200
-    assert "Self-reflection, not a diagnosis" in page.content.decode()
+    assert "self-reflection, not a diagnosis" in page.content.decode()
     assert "Start the check" in page.content.decode()
 
 
@@ -242,3 +242,34 @@ def test_a_person_who_signs_in_mid_check_carries_on_with_their_answers(anonymous
     assert "You have answered 12 of" in intro
     response = Response.objects.get()
     assert response.owner == client_user
+
+
+@pytest.mark.django_db
+def test_the_check_page_says_self_reflection_not_a_diagnosis_once(anonymous):
+    page = anonymous.get(reverse("assessments:take", args=[SLUG])).content.decode()
+
+    assert page.count("self-reflection, not a diagnosis") == 1
+    assert "Self-reflection, not a diagnosis." not in page
+
+
+@pytest.mark.django_db
+def test_the_safety_page_says_answers_stay_private_once(anonymous):
+    page = anonymous.get(section_url(SLUG, "safety")).content.decode()
+
+    assert page.count("stay private") == 1
+    assert page.count("never shown to") == 1
+    assert page.count("skip any") == 1
+
+
+@pytest.mark.django_db
+def test_pages_before_a_result_promise_only_what_the_session_keeps(anonymous, settings):
+    settings.SESSION_COOKIE_AGE = 20 * 60
+    take = anonymous.get(reverse("assessments:take", args=[SLUG])).content.decode()
+    index = anonymous.get(reverse("assessments:index")).content.decode()
+    saved = anonymous.post(
+        section_url(SLUG, "you"), section_post(SLUG, "you", {}, action="save"), follow=True
+    ).content.decode()
+
+    for page in (take, index, saved):
+        assert "until you close the browser or leave it unused for 20 minutes" in page
+    assert "within 7 days" not in saved

@@ -83,9 +83,10 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
                 {
                     "response": response,
                     "score": None if score is None else round(score),
+                    # The difference of the two scores as shown, so 19 then 56 reads +37.
                     "difference": None
                     if score is None or previous is None
-                    else round(score - previous),
+                    else round(score) - round(previous),
                     "reliable": reliable,
                     "direction": direction,
                 }

@@ -13,6 +13,7 @@ from tandem.assessments import services
 from tandem.assessments.flow import CheckFlow, FlowSection, check_flow, listed_instruments
 from tandem.assessments.forms import ACTION_FIELD, Action, SectionForm
 from tandem.assessments.models import Response
+from tandem.assessments.presentation import anonymous_session_lifetime
 
 #: In the visitor's session: public id of each anonymous response -> its claim token.
 from tandem.assessments.views.access import (
@@ -41,7 +42,11 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for instrument in instruments
     ]
-    return render(request, "assessments/index.html", {"checks": checks})
+    return render(
+        request,
+        "assessments/index.html",
+        {"checks": checks, "anonymous_lifetime": anonymous_session_lifetime()},
+    )
 
 
 @never_cache
@@ -65,6 +70,7 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
             "response": response,
             "answered": answered,
             "start_url": section_url(flow, start_at),
+            "anonymous_lifetime": anonymous_session_lifetime(),
         },
     )
 
@@ -189,8 +195,10 @@ def section(request: HttpRequest, slug: str, section_id: str) -> HttpResponse:
     if form.action == Action.SAVE:
         messages.success(
             request,
-            "Your answers are saved. Come back to this page to carry on where you left off"
-            + ("." if request.user.is_authenticated else " (in this browser, within 7 days)."),
+            "Your answers are saved. Come back to this page to carry on where you left off."
+            if request.user.is_authenticated
+            else "Your answers are saved. Come back to this page in this browser to carry on "
+            f"where you left off, {anonymous_session_lifetime()}.",
         )
         return redirect("assessments:take", slug=slug)
 

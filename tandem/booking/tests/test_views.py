@@ -173,7 +173,7 @@ def test_the_room_link_shows_only_from_ten_minutes_before(
         assert room not in client_for(client_user).get(booking.get_absolute_url()).content.decode()
 
 
-def test_cancel_and_reschedule_on_the_site_need_a_reason(
+def test_cancelling_needs_a_reason_and_a_client_may_move_a_session_without_one(
     booking: Booking, client_user: Any
 ) -> None:
     http = client_for(client_user)
@@ -183,14 +183,11 @@ def test_cancel_and_reschedule_on_the_site_need_a_reason(
     assert booking.status == BookingStatus.CONFIRMED
     page = http.get(f"{url}reschedule/", {"start": "2027-03-29"})
     assert page.status_code == 200
+    assert "Reason (optional)" in page.content.decode()
     new_start = START + timedelta(hours=2)
     assert slot_key(new_start) in page.content.decode()
     assert (
         http.post(f"{url}reschedule/", {"start": slot_key(new_start), "reason": ""}).status_code
-        == 400
-    )
-    assert (
-        http.post(f"{url}reschedule/", {"start": slot_key(new_start), "reason": "Work"}).status_code
         == 302
     )
     booking.refresh_from_db()
@@ -198,6 +195,75 @@ def test_cancel_and_reschedule_on_the_site_need_a_reason(
     http.post(f"{url}cancel/", {"reason": "Better"})
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
+
+
+def test_the_therapist_moving_a_session_must_say_why(booking: Booking, therapist_user: Any) -> None:
+    http = client_for(therapist_user)
+    url = booking.get_absolute_url()
+    new_start = START + timedelta(hours=2)
+
+    refused = http.post(f"{url}reschedule/", {"start": slot_key(new_start), "reason": ""})
+
+    assert refused.status_code == 400
+    booking.refresh_from_db()
+    assert booking.starts_at == START
+    assert (
+        http.post(f"{url}reschedule/", {"start": slot_key(new_start), "reason": "Ill"}).status_code
+        == 302
+    )
+
+
+def test_a_reschedule_form_that_comes_back_keeps_the_chosen_time(
+    booking: Booking, therapist_user: Any
+) -> None:
+    new_start = START + timedelta(hours=2)
+    url = f"{booking.get_absolute_url()}reschedule/?start=2027-03-29"
+
+    page = client_for(therapist_user).post(url, {"start": slot_key(new_start), "reason": ""})
+
+    assert page.status_code == 400
+    html = page.content.decode()
+    chosen = re.search(
+        rf'<input type="radio" name="start" value="{slot_key(new_start)}"[^>]*>', html
+    )
+    assert chosen is not None and " checked" in chosen.group(0)
+    assert html.count(" checked>") == 1
+
+
+def test_cancelled_sessions_leave_coming_up(booking: Booking, client_user: Any) -> None:
+    http = client_for(client_user)
+    http.post(f"{booking.get_absolute_url()}cancel/", {"reason": "Cannot come"})
+
+    html = http.get("/bookings/").content.decode()
+
+    coming_up = html[
+        html.index("<h2>Coming up</h2>") : html.index("<h2>Earlier and cancelled</h2>")
+    ]
+    assert booking.get_absolute_url() not in coming_up
+    assert "No sessions booked" in coming_up
+    assert booking.get_absolute_url() in html[html.index("<h2>Earlier and cancelled</h2>") :]
+
+
+def test_the_booking_page_offers_the_calendar_invite_to_each_party(
+    booking: Booking, client_user: Any, therapist_user: Any, unrelated_client_user: Any, anonymous
+) -> None:
+    from icalendar import Calendar
+
+    url = booking.get_absolute_url()
+    page = client_for(client_user).get(url).content.decode()
+    assert f'href="{url}invite.ics"' in page
+
+    for user in (client_user, therapist_user):
+        download = client_for(user).get(f"{url}invite.ics")
+        assert download.status_code == 200
+        assert download["Content-Type"].startswith("text/calendar")
+        assert download["Content-Disposition"].startswith("attachment;")
+        event = Calendar.from_ical(download.content).walk("VEVENT")[0]
+        assert event.decoded("dtstart") == START
+        assert user.email in str(event.get("attendee"))
+    assert client_for(unrelated_client_user).get(f"{url}invite.ics").status_code == 404
+    assert anonymous.get(f"{url}invite.ics").status_code == 302
+    assert client_for(client_user).post(f"{url}invite.ics").status_code == 405
 
 
 def test_the_therapist_accepts_a_request_from_the_booking_page(
@@ -376,4 +442,31 @@ def test_my_sessions_lists_the_clients_own_bookings(
     assert (
         booking.therapist_name
         not in client_for(unrelated_client_user).get("/bookings/").content.decode()
+    )
+
+
+def test_the_time_zone_picker_groups_zones_by_region_with_offsets_and_common_ones_first(
+    anonymous: Any, bookable: Any
+) -> None:
+    from tandem.booking.models import time_zone_choices
+
+    groups = time_zone_choices(current="Asia/Kolkata")
+    names = [name for name, _choices in groups]
+    assert names[:2] == ["Your time zone", "Common time zones"]
+    assert groups[0][1] == [("Asia/Kolkata", "Kolkata (UTC+05:30)")]
+    common = dict(groups[1][1])
+    # NOW is in March, before either side's clocks go forward (US: 14 March, so EDT).
+    assert common["Europe/London"] == "London (UTC+00:00)"
+    assert common["America/New_York"] == "New York (UTC\u221204:00)"
+    assert {"Africa", "Americas", "Asia", "Europe"} <= set(names)
+    americas = dict(dict(groups)["Americas"])
+    assert americas["America/Argentina/Buenos_Aires"] == "Argentina / Buenos Aires (UTC\u221203:00)"
+
+    profile, _session = bookable
+    html = anonymous.get(
+        f"/bookings/with/{profile.slug}/", {"tz": "America/New_York"}
+    ).content.decode()
+    assert '<optgroup label="Your time zone">' in html
+    assert html.index('<optgroup label="Common time zones">') < html.index(
+        '<optgroup label="Europe">'
     )

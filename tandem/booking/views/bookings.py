@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tandem.booking import ical
 from tandem.booking.display import moment, when
 from tandem.booking.forms import (
     BookingForm,
@@ -65,7 +66,7 @@ def book(request: HttpRequest, slug: str) -> HttpResponse:
         "tz": str(zone),
         "start": request.GET.get("start", ""),
     }
-    form = ViewForm(data, therapist=profile)
+    form = ViewForm(data, therapist=profile, current_zone=str(zone))
     if chosen:
         # booking.js only suggests the browser's zone to someone who has not picked one.
         form.fields["tz"].widget.attrs["data-chosen"] = "true"
@@ -199,9 +200,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     bookings = Booking.objects.filter(client=user).order_by("starts_at")
     rows = [(booking, when(booking.starts_at, booking.ends_at, zone)) for booking in bookings]
+    # Cancelled and declined sessions are not coming up, however far ahead they were.
     context = {
-        "upcoming": [{"booking": b, "when": w} for b, w in rows if b.ends_at > now],
-        "past": [{"booking": b, "when": w} for b, w in rows if b.ends_at <= now][::-1],
+        "upcoming": [{"booking": b, "when": w} for b, w in rows if b.is_active and b.ends_at > now],
+        "past": [
+            {"booking": b, "when": w} for b, w in rows if not (b.is_active and b.ends_at > now)
+        ][::-1],
         "zone": str(zone),
     }
     return render(request, "booking/mine.html", context)
@@ -233,6 +237,20 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         ],
     }
     return render(request, "booking/detail.html", context)
+
+
+@never_cache
+@login_required
+@require_safe
+def invite(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The booking's calendar invite, the same file the emails attach, for this person."""
+    booking, party = get_booking_for_user(request, public_id)
+    user = signed_in_user(request)
+    name = booking.client_name if party == Party.CLIENT else booking.therapist_name
+    ics = ical.invite_calendar(booking, party=party, email=user.email, name=name)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tandem-session.ics"'
+    return response
 
 
 @never_cache

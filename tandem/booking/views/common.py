@@ -18,7 +18,7 @@ from django.utils import timezone
 from tandem.accounts.models import Role, User
 from tandem.booking.display import day_label, time_label, when
 from tandem.booking.forms import RescheduleForm, slot_key
-from tandem.booking.models import Booking, BookingSettings, validate_time_zone
+from tandem.booking.models import Booking, BookingSettings, Party, validate_time_zone
 from tandem.booking.services import BookingRefused, SlotTaken, booking_reschedule
 from tandem.booking.slots import Diary
 from tandem.directory.models import Country, TherapistProfile
@@ -135,7 +135,10 @@ def reschedule_page(
             return link_refused(request, "This session can no longer be moved online.", 403)
         messages.error(request, "This session can no longer be moved online.")
         return redirect(booking)
-    form = RescheduleForm(request.POST if request.method == "POST" else None)
+    form = RescheduleForm(
+        request.POST if request.method == "POST" else None,
+        reason_required=party != Party.CLIENT,
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -187,6 +190,8 @@ def reschedule_page(
         "earlier": f"?start={first - timedelta(days=DAYS_SHOWN)}&tz={zone}"
         if first > now.astimezone(zone).date()
         else None,
+        # The time picked before the form came back with an error stays picked.
+        "chosen_start": form.data.get("start", "") if form.is_bound else "",
     }
     return render(request, "booking/reschedule.html", context, status=status)
 

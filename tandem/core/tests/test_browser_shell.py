@@ -120,7 +120,7 @@ def test_a_new_therapist_is_walked_through_mfa_in_the_browser(page):
     browser_login(page, "theo@example.com")
     page.goto("/my-data/")
     # Sent to set up MFA; allauth asks for the password first.
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Your password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/accounts/2fa/totp/activate/")
     assert_accessible(page)
@@ -128,7 +128,7 @@ def test_a_new_therapist_is_walked_through_mfa_in_the_browser(page):
     page.get_by_label("Authenticator code").fill(
         format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     )
-    page.get_by_role("button", name="Activate").click()
+    page.get_by_role("button", name="Turn on two-step verification").click()
 
     page.goto("/my-data/")
     assert page.get_by_role("heading", name="My data").is_visible()

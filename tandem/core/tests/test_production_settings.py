@@ -19,6 +19,7 @@ GOOD = {
     "DATABASE_URL": "postgres://tandem@127.0.0.1:5432/tandem",
     "EMAIL_URL": "smtp+tls://mailer:s3cret%2Fpass@smtp.example.org:587",
     "REDIS_URL": "redis://127.0.0.1:6379/10",
+    "SITE_URL": "https://tandem.example.org",
 }
 
 
@@ -57,6 +58,7 @@ def _run(env_overrides, *args):
         ("DATABASE_URL", "DATABASE_URL must name a PostgreSQL database in production"),
         ("EMAIL_URL", "EMAIL_URL must name the mail server in production"),
         ("REDIS_URL", "Production needs a cache that every process shares"),
+        ("SITE_URL", "SITE_URL must be the site's public address"),
     ],
 )
 def test_production_refuses_to_start_without_each_secret(missing, message):
@@ -160,6 +162,30 @@ def test_production_refuses_an_email_url_it_cannot_use(url):
 
     assert result.returncode != 0
     assert "EMAIL_URL must" in result.stderr
+
+
+@pytest.mark.parametrize("address", ["http://tandem.example.org", "tandem.example.org", "https://"])
+def test_production_refuses_a_site_url_that_is_not_a_public_https_address(address):
+    result = _run({**GOOD, "SITE_URL": address}, "check")
+
+    assert result.returncode != 0
+    assert "SITE_URL must be the site's public address" in result.stderr
+
+
+def test_make_run_gives_the_site_and_its_worker_the_address_it_serves():
+    dry_run = subprocess.run(
+        ["make", "-n", "run", "HOST=127.0.0.1", "PORT=8100"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "SITE_URL"},
+    ).stdout
+
+    commands = [line for line in dry_run.splitlines() if "db_worker" in line or "runserver" in line]
+    assert commands
+    for command in commands:
+        assert "SITE_URL=http://127.0.0.1:8100" in command, command
 
 
 def test_production_refuses_debug():

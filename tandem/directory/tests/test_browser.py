@@ -32,7 +32,7 @@ def test_a_therapist_signs_up_and_their_profile_goes_public_once_verified(
     page.locator("#id_email").fill("new.therapist@example.com")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create my account").click()
 
     link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body)
     assert link is not None
@@ -46,7 +46,7 @@ def test_a_therapist_signs_up_and_their_profile_goes_public_once_verified(
     page.wait_for_url("**/accounts/2fa/totp/activate/**")
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_code(secret))
-    page.get_by_role("button", name="Activate").click()
+    page.get_by_role("button", name="Turn on two-step verification").click()
     page.wait_for_url(lambda url: "/activate/" not in url)
 
     page.goto("/therapists/me/")

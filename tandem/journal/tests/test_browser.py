@@ -171,3 +171,19 @@ def test_an_editor_replies_from_the_article_with_a_staff_badge(
     reply = page.locator(f"#comment-{comment.pk} ~ ol .journal-comment--staff")
     assert reply.get_by_text("Tandem team").is_visible()
     assert reply.get_by_text("Thank you, Rae.").is_visible()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_after_posting_the_confirmation_is_where_the_page_lands(page, article, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(article.get_absolute_url())
+    _fill_comment(page, name="Visitor Val", email="val@example.com", body="Is it held?")
+
+    page.wait_for_url("**#comment-posted")
+    confirmation = page.get_by_role("status").filter(has_text="held for moderation")
+    box = confirmation.bounding_box()
+    assert box is not None
+    # Whole and in sight, below the fixed quick-exit bar, without scrolling.
+    assert box["y"] >= 48 and box["y"] + box["height"] <= 800
+    assert page.get_by_text("held for moderation").count() == 1
+    assert_accessible(page)

@@ -55,7 +55,7 @@ def test_an_anonymous_comment_from_an_approved_address_is_held(post, anonymous, 
     comment = Comment.objects.latest("pk")
     assert comment.status == CommentStatus.PENDING
     assert "not signed in" in comment.held_reason
-    assert response["Location"].endswith("#comments")
+    assert response["Location"].endswith("#comment-posted")
     assert "Me again?" not in anonymous.get(article.get_absolute_url()).content.decode()
 
 
@@ -89,7 +89,7 @@ def test_a_signed_in_person_typing_someone_elses_address_is_held(post, article, 
     response = post(client_for(client_user), article, email="sam@example.com", body="As Sam")
     comment = Comment.objects.latest("pk")
     assert comment.status == CommentStatus.PENDING
-    assert response["Location"].endswith("#comments")
+    assert response["Location"].endswith("#comment-posted")
     held = [(m.level, m.message) for m in get_messages(response.wsgi_request)]
     assert held == _outcome(post, article, "new@example.com")["messages"]
 

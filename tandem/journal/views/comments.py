@@ -56,12 +56,14 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     if comment.status == CommentStatus.APPROVED:
         messages.success(request, "Thank you. Your comment is published.")
         return redirect(comment.get_absolute_url())
+    # Shown in the comments section, where the page lands, not at the top out of sight.
     messages.success(
         request,
         "Thank you. Your comment is held for moderation: an editor reads it before it "
         "appears. We have emailed the address you gave a link to delete it.",
+        extra_tags="in-place comment-posted",
     )
-    return redirect(article.get_absolute_url() + "#comments")
+    return redirect(article.get_absolute_url() + "#comment-posted")
 
 
 def _comment_from_link(
