@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from tandem.assessments.api import router as assessments_router
 from tandem.booking.api import router as booking_router
+from tandem.couples.api import router as couples_router
 from tandem.directory.api import router as directory_router
 
 api = NinjaAPI(
@@ -22,3 +23,4 @@ api = NinjaAPI(
 api.add_router("/", assessments_router)
 api.add_router("/", directory_router)
 api.add_router("/", booking_router)
+api.add_router("/", couples_router)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tandem.directory",
     "tandem.booking",
     "tandem.journal",
+    "tandem.couples",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CouplesConfig(AppConfig):
+    name = "tandem.couples"
+    label = "couples"
+    verbose_name = "Couples"
+
+    def ready(self) -> None:
+        from tandem.accounts import personal_data
+        from tandem.couples import privacy
+
+        personal_data.register(
+            "couples", export=privacy.export_couples, erase=privacy.erase_couples
+        )
