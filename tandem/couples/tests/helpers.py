@@ -13,7 +13,7 @@ from tandem.assessments.tests.helpers import answers_for, section_post
 from tandem.couples import services
 from tandem.couples.models import INSTRUMENT, Couple
 
-__all__ = ["active_couple", "answer_all", "answers_for", "pending_couple", "invite_token"]
+__all__ = ["active_couple", "answer_all", "answers_for", "invite_token", "pending_couple"]
 
 
 def pending_couple(inviter: User, email: str) -> tuple[Couple, str]:
