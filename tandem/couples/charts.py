@@ -64,13 +64,7 @@ def balance_chart_svg(report: CoupleReport | None, *, chart_id: str = "balance")
             f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + PLOT}" y2="{y}" stroke="#073b45" '
             'stroke-width="1.5"/>'
         )
-        if balance.mine is not None:
-            x = _x(balance.mine)
-            parts.append(
-                f'<circle cx="{_at(x)}" cy="{y}" r="7" fill="#a9cfd6" stroke="#073b45" '
-                f'stroke-width="2"/><text x="{_at(x)}" y="{y - 11}" text-anchor="middle" '
-                f'font-size="11" {_TEXT}>you {_signed(balance.mine)}</text>'
-            )
+        # The square first and the smaller circle on top: equal views still show both marks.
         if balance.theirs is not None:
             x = _x(balance.theirs)
             parts.append(
@@ -78,6 +72,13 @@ def balance_chart_svg(report: CoupleReport | None, *, chart_id: str = "balance")
                 f'stroke="#000" stroke-width="2"/><text x="{_at(x)}" y="{y + 22}" '
                 f'text-anchor="middle" font-size="11" {_TEXT}>{partner} '
                 f"{_signed(balance.theirs)}</text>"
+            )
+        if balance.mine is not None:
+            x = _x(balance.mine)
+            parts.append(
+                f'<circle cx="{_at(x)}" cy="{y}" r="5" fill="#a9cfd6" stroke="#073b45" '
+                f'stroke-width="2"/><text x="{_at(x)}" y="{y - 11}" text-anchor="middle" '
+                f'font-size="11" {_TEXT}>you {_signed(balance.mine)}</text>'
             )
     parts.append("\n</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or ours

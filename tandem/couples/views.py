@@ -118,9 +118,11 @@ def _report_context(state: RoundState, partner: Member) -> dict[str, Any]:
 
 
 @never_cache
-@login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    """What a couple check is; signed in, the form to start one (or the current one)."""
+    if not request.user.is_authenticated:
+        return render(request, "couples/home.html", {"form": None, "ended": False})
     current = services.current_member(_viewer(request))
     if current is not None:
         return redirect(current.couple)

@@ -99,6 +99,14 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_the_api_refuses_them(
             assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_anyone_can_read_what_a_couple_check_is_and_is_asked_to_sign_in(anonymous: Any) -> None:
+    page = anonymous.get(reverse("couples:home"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "What your partner will and will not see" in text
+    assert "/accounts/login/?next=/couples/" in text and "csrfmiddlewaretoken" not in text
+
+
 def test_a_member_of_a_waiting_couple_reaches_only_its_page(client_user: Any) -> None:
     couple, _token = pending_couple(client_user, "parker@example.com")
     http = as_user(client_user)
