@@ -96,7 +96,7 @@ def _casey_client(client_user: Any) -> Any:
 
 
 def _emails_to(address: str) -> list[tuple[str, str]]:
-    return [(m.subject, _mask(m.body)) for m in mail.outbox if address in m.to]
+    return [(str(m.subject), _mask(m.body)) for m in mail.outbox if address in m.to]
 
 
 def test_when_the_partner_answers_second_with_a_flag_the_first_sees_only_not_ready(
