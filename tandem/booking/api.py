@@ -216,7 +216,7 @@ def _booking_for(request: HttpRequest, public_id: uuid.UUID) -> tuple[Booking, s
     # select_related: the checks read the therapist's account and the session's window.
     booking = (
         Booking.objects.select_related("therapist__user", "client", "session_type")
-        .filter(Q(client=user) | Q(therapist__user=user), public_id=public_id)
+        .filter(Q(client=user) | Q(therapist__user=user) | Q(partner=user), public_id=public_id)
         .first()
     )
     if booking is None:

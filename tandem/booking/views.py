@@ -102,7 +102,7 @@ def _get_booking_for_user(request: HttpRequest, public_id: uuid.UUID) -> tuple[B
     # sides apart) and the session type (its cancellation window).
     booking = (
         Booking.objects.select_related("therapist__user", "client", "session_type")
-        .filter(Q(client=user) | Q(therapist__user=user), public_id=public_id)
+        .filter(Q(client=user) | Q(therapist__user=user) | Q(partner=user), public_id=public_id)
         .first()
     )
     if booking is None:
@@ -324,7 +324,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     zone = _viewer_zone(request)
     now = timezone.now()
-    bookings = Booking.objects.filter(client=user).order_by("starts_at")
+    bookings = Booking.objects.filter(Q(client=user) | Q(partner=user)).order_by("starts_at")
     rows = [(booking, when(booking.starts_at, booking.ends_at, zone)) for booking in bookings]
     context = {
         "upcoming": [{"booking": b, "when": w} for b, w in rows if b.ends_at > now],
@@ -593,7 +593,7 @@ def link_continue(request: HttpRequest) -> HttpResponse:
         "action": action,
         "when": when(booking.starts_at, booking.ends_at, zone),
         "other_name": booking.therapist_name
-        if party == Party.CLIENT
+        if party != Party.THERAPIST
         else (booking.client_name or "your client"),
     }
     return render(request, "booking/link_cancel.html", context, status=status)

@@ -8,8 +8,10 @@ class CouplesConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.accounts import personal_data
-        from tandem.couples import privacy
+        from tandem.booking import hooks
+        from tandem.couples import privacy, services
 
         personal_data.register(
             "couples", export=privacy.export_couples, erase=privacy.erase_couples
         )
+        hooks.register_couple_partner(services.current_partner)

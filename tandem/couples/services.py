@@ -46,6 +46,7 @@ __all__ = [
     "RoundState",
     "couple_leave",
     "couple_start",
+    "current_partner",
     "invitation_accept",
     "invitation_by_token",
     "invitation_resend",
@@ -80,6 +81,15 @@ def _on_commit_enqueue(task_name: str, *args: object) -> None:
 def current_member(user: User) -> Member | None:
     """The user's membership of their current couple check, if any."""
     return Member.objects.current().select_related("couple").filter(user=user).first()
+
+
+def current_partner(user: User) -> User | None:
+    """The partner ``user`` shares an active couple check with (booking's couple sessions)."""
+    member = current_member(user)
+    if member is None or member.couple.status != CoupleStatus.ACTIVE:
+        return None
+    other = member.couple.members.current().select_related("user").exclude(user=user).first()
+    return other.user if other is not None else None
 
 
 def couple_start(*, user: User, partner_email: str, consent: bool) -> Couple:
