@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest migrate demo worker bench clean
+.PHONY: run test lint typecheck contracts pytest migrate demo worker bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,14 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy .
 
+# The architecture's rules (layers, no cycles, no other app's views): see .importlinter.
+contracts: $(VENV)/.dev
+	$(BIN)/lint-imports
+
 pytest: $(VENV)/.dev
 	$(BIN)/python -m pytest
 
-test: lint typecheck pytest
+test: lint typecheck contracts pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles

@@ -139,7 +139,7 @@ def _seed_main(count: int) -> None:
     from tandem.assessments import services
     from tandem.assessments.flow import check_flow
     from tandem.assessments.models import Response, claim_hash
-    from tandem.assessments.views import CLAIMS_SESSION_KEY
+    from tandem.assessments.views.access import CLAIMS_SESSION_KEY
 
     flow = check_flow(SLUG)
     expires = timezone.now() + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)

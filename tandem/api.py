@@ -11,6 +11,7 @@ from tandem.assessments.api import router as assessments_router
 from tandem.booking.api import router as booking_router
 from tandem.couples.api import router as couples_router
 from tandem.directory.api import router as directory_router
+from tandem.practice.api import router as practice_router
 
 api = NinjaAPI(
     title="Tandem API",
@@ -24,3 +25,4 @@ api.add_router("/", assessments_router)
 api.add_router("/", directory_router)
 api.add_router("/", booking_router)
 api.add_router("/", couples_router)
+api.add_router("/", practice_router)

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tandem.booking",
     "tandem.journal",
     "tandem.couples",
+    "tandem.practice",
 ]
 
 MIDDLEWARE = [
@@ -394,3 +395,10 @@ VIDEO_ROOM_URL_TEMPLATE = env_str(
 if "{room}" not in VIDEO_ROOM_URL_TEMPLATE:
     raise ImproperlyConfigured("VIDEO_ROOM_URL_TEMPLATE must contain {room}.")
 # --- End of booking ---------------------------------------------------------------------
+
+# --- Practice ---------------------------------------------------------------------------
+# A scheduled measure not done this many days after it fell due is an alert on the
+# caseload; its one reminder goes this many days after it was sent.
+PRACTICE_OVERDUE_DAYS = env_int("PRACTICE_OVERDUE_DAYS", default=7, minimum=1)
+PRACTICE_REMINDER_AFTER_DAYS = env_int("PRACTICE_REMINDER_AFTER_DAYS", default=3, minimum=1)
+# --- End of practice --------------------------------------------------------------------

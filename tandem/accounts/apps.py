@@ -7,10 +7,15 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from tandem.accounts import personal_data
+        from tandem.accounts import access_log, personal_data
 
         personal_data.register(
             "account",
             export=personal_data.export_account,
             erase=personal_data.erase_account_extras,
+        )
+        personal_data.register(
+            "access_log",
+            export=access_log.export_access_log,
+            erase=access_log.erase_access_log,
         )

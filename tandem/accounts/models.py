@@ -81,3 +81,46 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.name or self.email.split("@", 1)[0]
+
+
+class AccessKind(models.TextChoices):
+    RESULT = "result", "A result, in full"
+    HISTORY = "history", "Results over time"
+    CASELOAD = "caseload", "Latest score, on the caseload"
+    EXPORT = "export", "A CSV export"
+
+
+class AccessLog(models.Model):
+    """One read of a person's data by someone other than them: who, what, when, on what basis.
+
+    The row belongs to the person whose data was read (``subject``) and goes with their
+    account. It outlives the reader's account: ``viewer`` empties itself and the copied name
+    and role stay, so the person can still see who it was.
+    """
+
+    subject = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="access_log"
+    )
+    viewer = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    viewer_name = models.CharField(max_length=150)
+    viewer_role = models.CharField(max_length=20, choices=Role.choices)
+    kind = models.CharField(max_length=12, choices=AccessKind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    # The consent the read relied on. A plain number, not a link: accounts knows nothing of
+    # the app that keeps consents, and the row must outlive a revoked or erased consent.
+    consent_id = models.PositiveIntegerField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["subject", "at"], name="accounts_access_subject_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=AccessKind.values), name="accounts_access_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_name} read {self.kind} of user {self.subject_id}"

@@ -16,7 +16,10 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.accounts import personal_data
 from tandem.accounts.forms import DeleteAccountForm
-from tandem.accounts.models import User
+from tandem.accounts.models import AccessLog, User
+
+#: The newest reads shown on "My data"; the export holds every one.
+ACCESS_LOG_SHOWN = 100
 
 
 def _user(request: HttpRequest) -> User:
@@ -34,8 +37,14 @@ def my_data(request: HttpRequest) -> HttpResponse:
         {
             "sections": personal_data.sections(),
             "delete_form": DeleteAccountForm(user=_user(request)),
+            **_access_log(_user(request)),
         },
     )
+
+
+def _access_log(user: User) -> dict[str, object]:
+    reads = AccessLog.objects.filter(subject=user)
+    return {"access_log": list(reads[:ACCESS_LOG_SHOWN]), "access_log_count": reads.count()}
 
 
 @require_safe
@@ -70,6 +79,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
                 "sections": personal_data.sections(),
                 "delete_form": DeleteAccountForm(user=user),
                 "too_many_attempts": True,
+                **_access_log(user),
             },
             status=429,
         )
@@ -78,7 +88,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "accounts/my_data.html",
-            {"sections": personal_data.sections(), "delete_form": form},
+            {"sections": personal_data.sections(), "delete_form": form, **_access_log(user)},
             status=400,
         )
     personal_data.erase_user(user)

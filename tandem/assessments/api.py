@@ -1,4 +1,5 @@
-"""The instruments over JSON: list them, describe one, score answers without storing them."""
+"""The instruments over JSON: list them, describe one, score answers without storing them,
+and match therapists to a result or to answers (scored here, then handed to the directory)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from tandem.assessments.flow import check_flow
+from tandem.directory.api import MatchListOut, PreferencesIn, input_errors, match_listing
 from tandem.instruments import Instrument, UnknownInstrument, library
 
 router = Router(tags=["instruments"])
@@ -158,3 +161,35 @@ def score(request: HttpRequest, slug: str, payload: ScoreIn) -> Any:
         return Status(422, {"detail": f"{len(bad)} answer(s) cannot be scored", "errors": bad})
     result = library.score_session(flow.slug, payload.answers)
     return Status(200, result.to_dict())
+
+
+class MatchIn(Schema):
+    result: dict[str, Any] | None = Field(
+        None, description="A check's result, as Result.to_dict() returns it."
+    )
+    instrument: str | None = Field(None, description="With answers: the instrument's slug.")
+    answers: dict[str, int | None] | None = Field(None, description="Answers by item id.")
+    preferences: PreferencesIn = Field(default_factory=lambda: PreferencesIn.model_validate({}))
+
+
+def _score_answers(instrument: str, answers: dict[str, int | None]) -> dict[str, Any]:
+    try:
+        return library.score_session(instrument, answers).to_dict()
+    except (ValueError, TypeError, KeyError) as problem:
+        # The engine's errors all derive from these, each with a message a person can read.
+        where = "instrument" if isinstance(problem, UnknownInstrument) else "answers"
+        message = problem.args[0] if problem.args else str(problem)
+        raise input_errors("body", {where: [str(message)]}) from None
+
+
+@router.post("/match", response=MatchListOut, url_name="match", tags=["directory"])
+def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
+    """Rank therapists for a result (or answers to score) and preferences, with reasons."""
+    if payload.result is not None and payload.answers is not None:
+        raise input_errors("body", {"result": ["Send either a result or answers, not both."]})
+    result = payload.result
+    if payload.answers is not None:
+        if not payload.instrument:
+            raise input_errors("body", {"instrument": ["Name the instrument the answers are for."]})
+        result = _score_answers(payload.instrument, payload.answers)
+    return match_listing(result, payload.preferences)

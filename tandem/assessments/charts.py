@@ -199,16 +199,20 @@ class HistoryChart:
     points: tuple[HistoryPoint, ...]
     polyline: str
     grid: tuple[tuple[int, str, str], ...]  # value, y, label baseline
+    band: str = ""  # the polygon of the uncertainty band, when ``bands`` were given
 
 
 def history_chart(
     key: str,
     title: str,
     series: Sequence[tuple[datetime, float | None, bool, str]],
+    bands: Sequence[tuple[float, float] | None] | None = None,
 ) -> HistoryChart:
     """A small line chart of one scale over time.
 
-    ``series`` holds (when, score, reliable change from the previous, direction).
+    ``series`` holds (when, score, reliable change from the previous, direction). ``bands``,
+    one per point, holds each score's band of uncertainty (low, high) or None; the chart then
+    carries a polygon through the scored points' lows and back along their highs.
     """
     plot_left, plot_top, plot_width, plot_height = 40, 14, 420, 120
     step = plot_width / max(1, len(series) - 1)
@@ -230,6 +234,21 @@ def history_chart(
             )
         )
     polyline = " ".join(f"{point.x},{point.y}" for point in points if point.score)
+    band = ""
+    if bands is not None:
+
+        def y_of(value: float) -> str:
+            return _at(plot_top + plot_height * (1 - min(100.0, max(0.0, value)) / 100))
+
+        edges = [
+            (point.x, limits)
+            for point, limits in zip(points, bands, strict=True)
+            if point.score and limits is not None
+        ]
+        if len(edges) > 1:
+            lows = [f"{x},{y_of(low)}" for x, (low, _) in edges]
+            highs = [f"{x},{y_of(high)}" for x, (_, high) in reversed(edges)]
+            band = " ".join(lows + highs)
     return HistoryChart(
         key=key,
         title=title,
@@ -249,4 +268,5 @@ def history_chart(
             )
             for value in GRID
         ),
+        band=band,
     )

@@ -6,7 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from tandem.assessments.flow import FlowSection
-from tandem.directory.models import Format
+from tandem.directory.gazetteer import find_town
+from tandem.directory.matching import MatchPreferences
+from tandem.directory.models import Currency, Format
 
 #: The submit buttons' name. Item ids start with a letter, so this never collides with one.
 ACTION_FIELD = "_action"
@@ -76,10 +78,13 @@ class MatchForm(forms.Form):
     """Simple preferences for "Find a therapist for this"."""
 
     budget = forms.IntegerField(
-        label="Most you can pay for a session, in pounds (optional)",
+        label="Most you can pay for a session (optional)",
         min_value=0,
         max_value=1000,
         required=False,
+    )
+    currency = forms.ChoiceField(
+        label="Currency", choices=Currency.choices, initial=Currency.GBP, required=False
     )
     format = forms.ChoiceField(
         label="How would you like to meet?",
@@ -98,9 +103,17 @@ class MatchForm(forms.Form):
                     {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
                 )
 
-    def clean_town(self) -> Any:
-        from tandem.directory.gazetteer import find_town
+    def to_preferences(self) -> MatchPreferences:
+        data = self.cleaned_data
+        budget = data.get("budget")
+        return MatchPreferences.build(
+            max_fee_minor=None if budget is None else budget * 100,  # whole pounds or dollars
+            currency=data.get("currency", ""),
+            format=data.get("format", ""),
+            town=data.get("town"),
+        )
 
+    def clean_town(self) -> Any:
         name = self.cleaned_data.get("town", "").strip()
         if not name:
             return None

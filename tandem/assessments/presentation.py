@@ -17,17 +17,7 @@ __all__ = ["SAFETY_FLAG", "ResultView", "result_view", "topic_slugs"]
 SAFETY_FLAG = "safety"
 COUPLES_COUNSELLING = "couples_counselling"
 
-# The journal's topic slugs for each strategy and style (agreed with the journal).
-STRATEGY_TOPICS = {
-    "self_esteem": "self-esteem",
-    "alone": "being-alone",
-    "listening": "listening",
-    "needs_boundaries": "boundaries",
-    "own_goals": "goals",
-    "attachment": "attachment",
-    "couples_counselling": "couples-counselling",
-    "specialist_support": "safety",
-}
+# The journal's topic slugs for each style; a strategy's are in its data (strategies.yaml).
 STYLE_TOPICS = {"codependent": "codependency", "counterdependent": "counterdependency"}
 DEFAULT_STYLE_TOPIC = "ways-of-relating"
 ARTICLES_CACHE_SECONDS = 300
@@ -104,10 +94,11 @@ def topic_slugs(result: Mapping[str, Any]) -> list[str]:
     style = result.get("style")
     if style and style.get("primary"):
         topics.append(STYLE_TOPICS.get(style["primary"], DEFAULT_STYLE_TOPIC))
+    strategies = library.strategies()
     for step in result.get("plan", []):
-        topic = STRATEGY_TOPICS.get(step.get("strategy", ""))
-        if topic:
-            topics.append(topic)
+        strategy = strategies.get(step.get("strategy", ""))
+        if strategy is not None:
+            topics.extend(strategy.topics)
     return list(dict.fromkeys(topics))
 
 

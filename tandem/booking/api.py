@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -29,15 +27,9 @@ from tandem.booking.services import (
     booking_cancel,
     booking_create,
     booking_reschedule,
+    name_for_therapist,
 )
-from tandem.booking.slots import (
-    day_reasons,
-    free_slots,
-    load_bookings,
-    load_exceptions,
-    load_rules,
-    within_reach,
-)
+from tandem.booking.slots import Diary, within_reach
 from tandem.directory.models import TherapistProfile
 
 router = Router(tags=["booking"])
@@ -176,20 +168,9 @@ def therapist_slots(
     )
     if session is None:
         raise HttpError(404, "That therapist offers no such session.")
-    rules = load_rules([profile.pk])[profile.pk]
-    common: dict[str, Any] = {
-        "rules": rules,
-        "bookings": load_bookings([profile.pk], begin, finish)[profile.pk],
-        "exceptions": load_exceptions(
-            [profile.pk], (begin - timedelta(days=2)).date(), (finish + timedelta(days=2)).date()
-        )[profile.pk],
-        "session_minutes": session.minutes,
-        "start": begin,
-        "end": finish,
-        "now": now,
-    }
-    slots = free_slots(**common)
-    reasons = day_reasons(**common, viewer_zone=zone)
+    diary = Diary.load(profile.pk, begin, finish, now=now)
+    slots = diary.free_slots(session.minutes)
+    reasons = diary.day_reasons(session.minutes, zone)
     return SlotsOut(
         therapist=profile.slug,
         session_type=session.pk,
@@ -212,18 +193,10 @@ def _user(request: HttpRequest) -> User:
 
 
 def _booking_for(request: HttpRequest, public_id: uuid.UUID) -> tuple[Booking, str]:
-    user = _user(request)
-    # select_related: the checks read the therapist's account and the session's window.
-    booking = (
-        Booking.objects.select_related("therapist__user", "client", "session_type")
-        .filter(Q(client=user) | Q(therapist__user=user) | Q(partner=user), public_id=public_id)
-        .first()
-    )
-    if booking is None:
+    found = Booking.objects.find_with_party(_user(request), public_id)
+    if found is None:
         raise HttpError(404, "No such booking.")
-    party = booking.party_of(user)
-    assert party is not None
-    return booking, party
+    return found
 
 
 @router.post(
@@ -242,7 +215,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[BookingOu
         raise HttpError(404, "No such session type.")
     _zone(payload.time_zone)
     client = _user(request)
-    client_name = payload.client_name.strip() or client.name
+    client_name = name_for_therapist(client, payload.client_name)
     if not client_name:
         raise HttpError(422, "Give client_name: the name the therapist will see.")
     try:

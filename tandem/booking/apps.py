@@ -8,9 +8,10 @@ class BookingConfig(AppConfig):
 
     def ready(self) -> None:
         from tandem.accounts import personal_data
-        from tandem.booking import privacy, soonest
+        from tandem.booking import background, privacy, soonest, tasks
         from tandem.directory import hooks
 
+        background.connect(tasks.WORKER)
         personal_data.register(
             "bookings", export=privacy.export_bookings, erase=privacy.erase_bookings
         )

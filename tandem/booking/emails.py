@@ -12,15 +12,13 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.booking.display import day_label, time_label, when
 from tandem.booking.ical import invite_attachment, invite_calendar
 from tandem.booking.links import make_link_token
 from tandem.booking.models import Booking, BookingSettings, Party, WaitlistEntry
+from tandem.lib.mail import absolute_url, templated_email
 
 __all__ = [
     "booking_cancelled",
@@ -38,10 +36,6 @@ class Recipient:
     email: str
     name: str
     zone: ZoneInfo
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def recipient(booking: Booking, party: str) -> Recipient | None:
@@ -70,7 +64,6 @@ def recipient(booking: Booking, party: str) -> Recipient | None:
 
 def _send(name: str, booking: Booking, to: Recipient, extra: dict[str, Any] | None = None) -> None:
     context: dict[str, Any] = {
-        "SITE_NAME": settings.SITE_NAME,
         "booking": booking,
         "recipient": to,
         "is_therapist": to.party == Party.THERAPIST,
@@ -78,18 +71,14 @@ def _send(name: str, booking: Booking, to: Recipient, extra: dict[str, Any] | No
         if to.party == Party.THERAPIST
         else booking.therapist_name,
         "when": when(booking.starts_at, booking.ends_at, to.zone),
-        "booking_url": _absolute(booking.get_absolute_url()),
+        "booking_url": absolute_url(booking.get_absolute_url()),
         **(extra or {}),
     }
     if booking.is_active:
         for action in ("cancel", "reschedule"):
             token = make_link_token(booking, action, to.party)
-            context[f"{action}_url"] = _absolute(reverse("booking:link", args=[token]))
-    subject = render_to_string(f"booking/emails/{name}-subject.txt", context)
-    text = render_to_string(f"booking/emails/{name}.txt", context)
-    html = render_to_string(f"booking/emails/{name}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to.email])
-    message.attach_alternative(html, "text/html")
+            context[f"{action}_url"] = absolute_url(reverse("booking:link", args=[token]))
+    message = templated_email(f"booking/emails/{name}", context, to.email)
     ics = invite_calendar(booking, party=to.party, email=to.email, name=to.name)
     message.attach(invite_attachment(ics))
     message.send()
@@ -154,7 +143,6 @@ def waitlist_offer(entry: WaitlistEntry) -> None:
         or "Europe/London"
     )
     context = {
-        "SITE_NAME": settings.SITE_NAME,
         "entry": entry,
         "therapist_name": entry.therapist.name,
         "when": when(
@@ -162,11 +150,6 @@ def waitlist_offer(entry: WaitlistEntry) -> None:
             entry.offered_start + timedelta(minutes=entry.session_type.minutes),
             zone,
         ),
-        "claim_url": _absolute(reverse("booking:waitlist")),
+        "claim_url": absolute_url(reverse("booking:waitlist")),
     }
-    subject = render_to_string("booking/emails/waitlist-offer-subject.txt", context)
-    text = render_to_string("booking/emails/waitlist-offer.txt", context)
-    html = render_to_string("booking/emails/waitlist-offer.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[entry.client.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    templated_email("booking/emails/waitlist-offer", context, entry.client.email).send()

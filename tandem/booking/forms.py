@@ -46,6 +46,13 @@ def _date_within_reach(day: date | None) -> date | None:
     return day
 
 
+def _offer_sessions_of(field: forms.Field, therapist: TherapistProfile) -> None:
+    """Let ``field`` choose among the therapist's active session types, by their label."""
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = SessionType.objects.filter(therapist=therapist, is_active=True)
+    field.label_from_instance = lambda obj: obj.label  # type: ignore[method-assign]
+
+
 class ViewForm(forms.Form):
     """What the book page shows: which session, in which zone, from which day."""
 
@@ -57,10 +64,7 @@ class ViewForm(forms.Form):
 
     def __init__(self, *args: Any, therapist: TherapistProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        session = self.fields["session"]
-        assert isinstance(session, forms.ModelChoiceField)
-        session.queryset = SessionType.objects.filter(therapist=therapist, is_active=True)
-        session.label_from_instance = lambda obj: obj.label  # type: ignore[method-assign]
+        _offer_sessions_of(self.fields["session"], therapist)
         tz = self.fields["tz"]
         assert isinstance(tz, forms.ChoiceField)
         tz.choices = time_zone_choices()
@@ -150,10 +154,7 @@ class WaitlistForm(forms.Form):
 
     def __init__(self, *args: Any, therapist: TherapistProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        session = self.fields["session"]
-        assert isinstance(session, forms.ModelChoiceField)
-        session.queryset = SessionType.objects.filter(therapist=therapist, is_active=True)
-        session.label_from_instance = lambda obj: obj.label  # type: ignore[method-assign]
+        _offer_sessions_of(self.fields["session"], therapist)
 
 
 # --- The therapist's rules ----------------------------------------------------------------

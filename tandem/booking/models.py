@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "NO_OVERLAP_CONSTRAINTS",
     "Booking",
     "BookingEvent",
     "BookingSettings",
@@ -259,6 +260,15 @@ class Party(models.TextChoices):
     PARTNER = "partner", "Client's partner"
 
 
+# On PostgreSQL no two active bookings overlap, enforced by exclusion constraints that
+# migration 0002_no_overlaps creates in SQL (SQLite has none, and Django's
+# ExclusionConstraint in Meta would not migrate there):
+#   EXCLUDE USING gist (therapist_id WITH =, tstzrange(starts_at, blocked_until) WITH &&)
+#   EXCLUDE USING gist (client_id WITH =, tstzrange(starts_at, ends_at) WITH &&)
+# both WHERE the status is one of ACTIVE_STATUSES. The service turns a clash into SlotTaken.
+NO_OVERLAP_CONSTRAINTS = ("booking_no_therapist_overlap", "booking_no_client_overlap")
+
+
 class BookingQuerySet(models.QuerySet["Booking"]):
     def active(self) -> BookingQuerySet:
         return self.filter(status__in=ACTIVE_STATUSES)
@@ -269,8 +279,29 @@ class BookingQuerySet(models.QuerySet["Booking"]):
             return self.none()
         return self.filter(Q(client=user) | Q(therapist__user=user) | Q(partner=user))
 
+    def find_with_party(self, user: User | Any, public_id: uuid.UUID) -> tuple[Booking, str] | None:
+        """The booking ``user`` takes part in with that public id, and their side; else None.
+
+        select_related: every page and API answer about a booking names the therapist, reads
+        their account (to tell the sides apart) and the session type (its change window).
+        """
+        booking = (
+            self.for_user(user)
+            .select_related("therapist__user", "client", "session_type")
+            .filter(public_id=public_id)
+            .first()
+        )
+        party = booking.party_of(user) if booking is not None else None
+        return None if booking is None or party is None else (booking, party)
+
     def overlapping(self, start: datetime, end: datetime) -> BookingQuerySet:
+        """Bookings whose time, the therapist's buffer after it included, meets [start, end)."""
         return self.filter(starts_at__lt=end, blocked_until__gt=start)
+
+    def sessions_overlapping(self, start: datetime, end: datetime) -> BookingQuerySet:
+        """Bookings whose session itself (no buffer) meets [start, end): what one client
+        cannot be in twice."""
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
 
 
 class Booking(models.Model):
@@ -341,6 +372,7 @@ class Booking(models.Model):
             models.UniqueConstraint(
                 fields=["client", "idempotency_key"], name="booking_idempotency_key_per_client"
             ),
+            # On PostgreSQL, two more: the exclusion constraints of NO_OVERLAP_CONSTRAINTS.
         ]
         indexes = [
             models.Index(fields=["therapist", "starts_at"], name="booking_therapist_start_idx"),

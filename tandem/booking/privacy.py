@@ -14,6 +14,7 @@ in the clients' records under the therapist's name, which was public.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils import timezone
 from tandem.booking.models import (
     Booking,
     BookingEvent,
+    BookingQuerySet,
     BookingSettings,
     Party,
     SessionType,
@@ -125,27 +127,25 @@ def export_bookings(user: User) -> dict[str, Any]:
     return exported
 
 
-def erase_bookings(user: User) -> None:
-    now = timezone.now()
-    # Future sessions as a client: cancelled, the therapist told only the time.
-    for booking in Booking.objects.active().filter(client=user, starts_at__gt=now):
+def _cancel_all(bookings: BookingQuerySet, who: str, now: datetime, *, notify: str) -> None:
+    """Cancel the future ones of ``bookings`` because ``who`` closed their account."""
+    for booking in bookings.active().filter(starts_at__gt=now):
         booking_cancel(
             booking=booking,
             by=Party.SYSTEM,
-            reason="The client closed their account.",
+            reason=f"The {who} closed their account.",
             now=now,
-            notify=(Party.THERAPIST,),
+            notify=(notify,),
         )
+
+
+def erase_bookings(user: User) -> None:
+    now = timezone.now()
+    # Future sessions as a client: cancelled, the therapist told only the time.
+    _cancel_all(Booking.objects.filter(client=user), "client", now, notify=Party.THERAPIST)
     mine = Booking.objects.filter(client=user)
     BookingEvent.objects.filter(booking__in=mine).update(reason="")
     mine.update(client=None, client_name="", client_note="", cancel_reason="")
     # Future sessions as a therapist: cancelled, the clients told.
-    for booking in Booking.objects.active().filter(therapist__user=user, starts_at__gt=now):
-        booking_cancel(
-            booking=booking,
-            by=Party.SYSTEM,
-            reason="The therapist closed their account.",
-            now=now,
-            notify=(Party.CLIENT,),
-        )
+    _cancel_all(Booking.objects.filter(therapist__user=user), "therapist", now, notify=Party.CLIENT)
     WaitlistEntry.objects.filter(client=user).delete()

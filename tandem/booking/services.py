@@ -24,6 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tandem.booking import hooks
+from tandem.booking.background import worker
 from tandem.booking.models import (
     Booking,
     BookingEvent,
@@ -34,14 +35,8 @@ from tandem.booking.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from tandem.booking.slots import (
-    OUT_OF_REACH,
-    load_bookings,
-    load_exceptions,
-    load_rules,
-    slot_refusal,
-    within_reach,
-)
+from tandem.booking.slots import OUT_OF_REACH, Diary, within_reach
+from tandem.booking.soonest import refresh_next_free
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -55,6 +50,7 @@ __all__ = [
     "booking_decide",
     "booking_reschedule",
     "claim_reminder",
+    "name_for_therapist",
     "waitlist_claim",
     "waitlist_join",
 ]
@@ -80,6 +76,12 @@ def _after_commit(function: Callable[[], Any]) -> None:
     transaction.on_commit(function)
 
 
+def name_for_therapist(client: User, given: str = "") -> str:
+    """The client's name as the therapist sees it: the name given when booking, else the
+    account's name, else nothing ("a client"). Never any part of their address."""
+    return (given.strip() or client.name)[:150]
+
+
 def _lock_settings(profile_id: int) -> None:
     # PostgreSQL serialises bookings per therapist here; SQLite already holds its write lock.
     list(BookingSettings.objects.select_for_update().filter(therapist_id=profile_id).values("pk"))
@@ -93,21 +95,10 @@ def _check_slot(
     now: datetime,
     ignore: Booking | None = None,
 ) -> None:
-    rules = load_rules([profile_id])[profile_id]
-    end = slot_start + timedelta(minutes=session_minutes)
-    bookings = load_bookings([profile_id], slot_start, end)[profile_id]
+    diary = Diary.around(profile_id, slot_start, now=now)
     if ignore is not None:
-        bookings = [pair for pair in bookings if pair != (ignore.starts_at, ignore.blocked_until)]
-    zone = rules.zone
-    first = slot_start.astimezone(zone).date() - timedelta(days=2)
-    refusal = slot_refusal(
-        rules=rules,
-        bookings=bookings,
-        exceptions=load_exceptions([profile_id], first, first + timedelta(days=4))[profile_id],
-        session_minutes=session_minutes,
-        slot_start=slot_start,
-        now=now,
-    )
+        diary = diary.without(ignore)
+    refusal = diary.refusal(slot_start, session_minutes)
     if refusal:
         raise SlotTaken(refusal)
 
@@ -115,33 +106,27 @@ def _check_slot(
 def _client_clash(
     client: User, start: datetime, end: datetime, ignore_pk: int | None = None
 ) -> bool:
-    clashes = Booking.objects.active().filter(client=client, starts_at__lt=end, ends_at__gt=start)
+    clashes = Booking.objects.active().sessions_overlapping(start, end).filter(client=client)
     if ignore_pk is not None:
         clashes = clashes.exclude(pk=ignore_pk)
     return clashes.exists()
 
 
 def _notify(booking: Booking, name: str, parties: tuple[str, ...]) -> None:
-    from tandem.booking.tasks import send_booking_email
-
     pk = booking.pk
     if booking.partner_id is not None and Party.CLIENT in parties:
         parties = (*parties, Party.PARTNER)  # a couple session: the partner hears it all too
     for party in parties:
-        _after_commit(lambda party=party: send_booking_email.enqueue(pk, name, party))  # type: ignore[misc]
+        _after_commit(lambda party=party: worker().booking_email(pk, name, party))  # type: ignore[misc]
 
 
 def _schedule_reminders(booking: Booking, now: datetime) -> None:
-    from tandem.booking.tasks import schedule_reminders
-
     if booking.status == BookingStatus.CONFIRMED:
         pk, start = booking.pk, booking.starts_at
-        _after_commit(lambda: schedule_reminders(pk, start, now))
+        _after_commit(lambda: worker().reminders(pk, start, now))
 
 
 def _refresh_soonest(profile_id: int | None) -> None:
-    from tandem.booking.soonest import refresh_next_free
-
     if profile_id is not None:
         _after_commit(lambda: refresh_next_free([profile_id]))
 
@@ -203,7 +188,7 @@ def booking_create(
                 therapist=profile,
                 therapist_name=profile.name,
                 client=client,
-                client_name=(client_name.strip() or client.name)[:150],
+                client_name=name_for_therapist(client, client_name),
                 client_time_zone=client_time_zone,
                 session_type=session_type,
                 session_name=session_type.name,
@@ -436,7 +421,7 @@ def _offer_freed_slot(freed: Booking, now: datetime) -> None:
         return
 
     def offer() -> None:
-        entries = (
+        entries = list(
             WaitlistEntry.objects.filter(
                 therapist_id=therapist_id,
                 status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
@@ -446,17 +431,11 @@ def _offer_freed_slot(freed: Booking, now: datetime) -> None:
             .select_related("session_type")
             .order_by("created_at", "pk")
         )
-        from tandem.booking.tasks import send_waitlist_offer
-
+        if not entries:
+            return
+        diary = Diary.around(therapist_id, start, now=now)
         for entry in entries:
-            try:
-                _check_slot(
-                    profile_id=therapist_id,
-                    session_minutes=entry.session_type.minutes,
-                    slot_start=start,
-                    now=now,
-                )
-            except SlotTaken:
+            if diary.refusal(start, entry.session_type.minutes):
                 continue
             if entry.offer_is_open(now) and entry.offered_start and entry.offered_start < start:
                 continue  # already holding an offer of an earlier time
@@ -464,7 +443,7 @@ def _offer_freed_slot(freed: Booking, now: datetime) -> None:
             entry.offered_start = start
             entry.offer_expires_at = min(now + timedelta(hours=OFFER_HOURS), start)
             entry.save(update_fields=["status", "offered_start", "offer_expires_at"])
-            send_waitlist_offer.enqueue(entry.pk)
+            worker().waitlist_offer(entry.pk)
 
     _after_commit(offer)
 

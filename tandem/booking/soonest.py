@@ -16,13 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from tandem.booking.models import BookingSettings, SessionType
-from tandem.booking.slots import (
-    Slot,
-    first_free_slot,
-    load_bookings,
-    load_exceptions,
-    load_rules,
-)
+from tandem.booking.slots import Diary, Slot, load_rules
 from tandem.directory.models import TherapistProfile, TherapistProfileQuerySet
 
 __all__ = [
@@ -67,21 +61,10 @@ def soonest_free_slot_for_many(
         end = now + timedelta(days=days if days is not None else horizon + 1)
         if end <= start:
             break
-        bookings = load_bookings(pending, start, end)
-        exceptions = load_exceptions(
-            pending, (start - timedelta(days=1)).date(), (end + timedelta(days=1)).date()
-        )
+        diaries = Diary.load_many(pending, start, end, now=now, rules=rules)
         still = []
         for pk in pending:
-            slot = first_free_slot(
-                rules=rules[pk],
-                bookings=bookings[pk],
-                exceptions=exceptions[pk],
-                session_minutes=minutes[pk],
-                start=start,
-                end=end,
-                now=now,
-            )
+            slot = diaries[pk].first_free_slot(minutes[pk])
             if slot is None:
                 still.append(pk)
             else:

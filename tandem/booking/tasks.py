@@ -8,10 +8,17 @@ from django.utils import timezone
 from django_tasks import task
 
 from tandem.booking import emails
+from tandem.booking.background import Worker
 from tandem.booking.models import Booking, Party, WaitlistEntry
 from tandem.booking.services import REMINDERS, claim_reminder
 
-__all__ = ["schedule_reminders", "send_booking_email", "send_reminder", "send_waitlist_offer"]
+__all__ = [
+    "WORKER",
+    "schedule_reminders",
+    "send_booking_email",
+    "send_reminder",
+    "send_waitlist_offer",
+]
 
 _EMAILS = {
     "booking-confirmed": emails.booking_confirmed,
@@ -77,3 +84,11 @@ def schedule_reminders(booking_id: int, starts_at: datetime, now: datetime | Non
         run_at = starts_at - before
         if run_at > now:
             send_reminder.using(run_after=run_at).enqueue(booking_id, which, starts_at.isoformat())
+
+
+# What booking's services hand over for later (connected in ``BookingConfig.ready``).
+WORKER = Worker(
+    booking_email=send_booking_email.enqueue,
+    reminders=schedule_reminders,
+    waitlist_offer=send_waitlist_offer.enqueue,
+)

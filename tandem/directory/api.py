@@ -1,25 +1,27 @@
 """The directory's JSON API: search, one profile, and matching.
 
 Mounted at ``/api/v1/`` by ``tandem/api.py``: ``GET /api/v1/therapists`` (the search page's
-filters and sorts, same parameter names), ``GET /api/v1/therapists/{slug}`` and
-``POST /api/v1/match``. Invalid input is a 422 whose ``detail`` lists each problem with its
-location, as ninja reports schema errors.
+filters and sorts, same parameter names, read from ``SearchParams``) and
+``GET /api/v1/therapists/{slug}``. ``POST /api/v1/match`` is the checks' route (it may score
+answers first) and answers through ``match_listing`` here. Invalid input is a 422 whose
+``detail`` lists each problem with its location, as ninja reports schema errors.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import fields
+from typing import Any, Literal, get_type_hints
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import ValidationError
-from pydantic import Field, field_validator
+from pydantic import Field, create_model, field_validator
 
 from tandem.directory.forms import SearchForm
 from tandem.directory.gazetteer import UnknownTown, find_town
 from tandem.directory.matching import MatchPreferences, match_therapists, needs_from_result
 from tandem.directory.models import Gender, TherapistProfile
-from tandem.directory.search import available_sorts, search_profiles
+from tandem.directory.search import SearchParams, available_sorts, search_profiles
 from tandem.directory.vocab import LANGUAGES, SPECIALTIES
 
 router = Router(tags=["directory"])
@@ -77,23 +79,27 @@ class SearchOut(Schema):
     relaxations: list[RelaxationOut]
 
 
-class SearchIn(Schema):
-    q: str = ""
-    format: str = ""
-    near: str = ""
-    within_km: int = 25
-    max_fee: str = Field("", description="In pounds or dollars, e.g. 60 or 59.50.")
-    currency: str = "GBP"
-    sliding_scale: bool = False
-    specialty: str = ""
-    approach: str = ""
-    couples: bool = False
-    language: str = ""
-    gender: str = ""
-    tier: str = ""
-    accepting: bool = False
-    sort: str = "best"
-    page: int = 1
+def _search_fields() -> dict[str, Any]:
+    """SearchIn's fields, read from ``SearchParams``: the same names, types and defaults, but
+    the fee as the search page takes it (``max_fee`` in whole units) and no ``town`` (the
+    gazetteer's reading of ``near``)."""
+    hints = get_type_hints(SearchParams)
+    found: dict[str, Any] = {}
+    for item in fields(SearchParams):
+        if item.name == "town":
+            continue
+        if item.name == "max_fee_minor":
+            found["max_fee"] = (
+                str,
+                Field("", description="In pounds or dollars, e.g. 60 or 59.50."),
+            )
+            continue
+        found[item.name] = (hints[item.name], item.default)
+    return found
+
+
+# The search page's query parameters, for ``GET /therapists``.
+SearchIn = create_model("SearchIn", __base__=Schema, **_search_fields())
 
 
 def _therapist(profile: TherapistProfile, distance_km: float | None = None) -> dict[str, Any]:
@@ -126,7 +132,8 @@ def _therapist(profile: TherapistProfile, distance_km: float | None = None) -> d
     }
 
 
-def _errors(where: str, errors: dict[str, list[str]]) -> ValidationError:
+def input_errors(where: str, errors: dict[str, list[str]]) -> ValidationError:
+    """A 422 that lists each problem with its location, as ninja reports schema errors."""
     return ValidationError(
         [
             {"loc": [where, field], "msg": message, "type": "value_error"}
@@ -137,12 +144,14 @@ def _errors(where: str, errors: dict[str, list[str]]) -> ValidationError:
 
 
 @router.get("/therapists", response=SearchOut, url_name="therapists")
-def list_therapists(request: HttpRequest, filters: Query[SearchIn]) -> dict[str, Any]:
+def list_therapists(request: HttpRequest, filters: Query[SearchIn]) -> dict[str, Any]:  # type: ignore[valid-type]
     """Search public profiles: the same filters, sorts and pages as the search page."""
-    data = {key: value for key, value in filters.dict().items() if value not in ("", False)}
+    data = {key: value for key, value in filters.dict().items() if value not in ("", False)}  # type: ignore[attr-defined]
     form = SearchForm(data)
     if not form.is_valid():
-        raise _errors("query", {key: [str(m) for m in value] for key, value in form.errors.items()})
+        raise input_errors(
+            "query", {key: [str(m) for m in value] for key, value in form.errors.items()}
+        )
     results = search_profiles(form.to_params())
     return {
         "count": results.total,
@@ -213,15 +222,6 @@ class PreferencesIn(Schema):
         return value
 
 
-class MatchIn(Schema):
-    result: dict[str, Any] | None = Field(
-        None, description="A check's result, as Result.to_dict() returns it."
-    )
-    instrument: str | None = Field(None, description="With answers: the instrument's slug.")
-    answers: dict[str, int | None] | None = Field(None, description="Answers by item id.")
-    preferences: PreferencesIn = Field(default_factory=lambda: PreferencesIn.model_validate({}))
-
-
 class MatchOut(Schema):
     therapist: TherapistOut
     score: float
@@ -240,46 +240,17 @@ class MatchListOut(Schema):
     matches: list[MatchOut]
 
 
-def _score_answers(instrument: str, answers: dict[str, int | None]) -> dict[str, Any]:
-    from tandem.instruments import UnknownInstrument, library
-
-    try:
-        return library.score_session(instrument, answers).to_dict()
-    except (ValueError, TypeError, KeyError) as problem:
-        # The engine's errors all derive from these, each with a message a person can read.
-        where = "instrument" if isinstance(problem, UnknownInstrument) else "answers"
-        message = problem.args[0] if problem.args else str(problem)
-        raise _errors("body", {where: [str(message)]}) from None
-
-
-@router.post("/match", response=MatchListOut, url_name="match")
-def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
-    """Rank therapists for a result (or answers to score) and preferences, with reasons."""
-    if payload.result is not None and payload.answers is not None:
-        raise _errors("body", {"result": ["Send either a result or answers, not both."]})
-    result = payload.result
-    if payload.answers is not None:
-        if not payload.instrument:
-            raise _errors("body", {"instrument": ["Name the instrument the answers are for."]})
-        result = _score_answers(payload.instrument, payload.answers)
-    wanted = payload.preferences
+def match_listing(result: dict[str, Any] | None, wanted: PreferencesIn) -> dict[str, Any]:
+    """The answer of ``POST /api/v1/match`` for a scored result (or none) and preferences:
+    what the result points to, and the ranked therapists with reasons. The checks' API owns
+    the route and scores answers first; the directory only ever takes a result."""
     town = None
     if wanted.near:
         try:
             town = find_town(wanted.near)
         except UnknownTown as unknown:
-            raise _errors("body", {"preferences.near": [str(unknown)]}) from None
-    preferences = MatchPreferences(
-        max_fee_minor=wanted.max_fee_minor,
-        currency=wanted.currency,
-        format="in_person" if town else wanted.format,
-        town=town,
-        within_km=wanted.within_km,
-        language=wanted.language,
-        couples=wanted.couples,
-        gender=wanted.gender,
-        specialties=tuple(wanted.specialties),
-    )
+            raise input_errors("body", {"preferences.near": [str(unknown)]}) from None
+    preferences = MatchPreferences.build(**wanted.dict(exclude={"near"}), town=town)
     needs = needs_from_result(result, couples=preferences.couples)
     matches = match_therapists(result=result, preferences=preferences)
     return {

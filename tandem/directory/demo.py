@@ -46,12 +46,13 @@ def seed(stdout: TextIO) -> None:
                 f"{FIRST_NAMES[number % len(FIRST_NAMES)]} {SURNAMES[(number * 7) % len(SURNAMES)]}"
             )
             waiting = number >= VERIFIED
+            # The therapist who can sign in has a verified profile, so their practice works.
             email = (
                 "therapist@demo.tandem.invalid"
-                if number == VERIFIED
+                if number == 0
                 else f"therapist-{number + 1}@demo.tandem.invalid"
             )
-            user, created = _account(email, name, Role.THERAPIST, can_sign_in=number == VERIFIED)
+            user, created = _account(email, name, Role.THERAPIST, can_sign_in=number == 0)
             if not created and TherapistProfile.objects.filter(user=user).exists():
                 continue
             profile = build_profile(

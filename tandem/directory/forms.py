@@ -264,23 +264,46 @@ def _blank(choices: list[tuple[str, str]], label: str = "Any") -> list[tuple[str
     return [("", label), *choices]
 
 
-class SearchForm(forms.Form):
+def _near_field(help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label="In person near",
+        required=False,
+        max_length=100,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"list": "towns", "autocomplete": "off"}),
+    )
+
+
+def _within_field() -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label="Within", required=False, choices=RADII, coerce=int, empty_value="25"
+    )
+
+
+def _gender_field(blank: str) -> forms.ChoiceField:
+    genders = [c for c in Gender.choices if c[0] != Gender.SELF_DESCRIBED]
+    return forms.ChoiceField(
+        label="Therapist's gender", required=False, choices=_blank(genders, blank)
+    )
+
+
+class _NearForm(forms.Form):
+    """The search and the match forms both read "near" as a town of the gazetteer."""
+
+    def clean_near(self) -> Town | None:
+        value = self.cleaned_data.get("near", "").strip()
+        return _town(value) if value else None
+
+
+class SearchForm(_NearForm):
     """The search's URL query, validated. Every field is optional."""
 
     q = forms.CharField(label="Search", required=False, max_length=100)
     format = forms.ChoiceField(
         label="How you'd like to meet", required=False, choices=_blank(Format.choices)
     )
-    near = forms.CharField(
-        label="In person near",
-        required=False,
-        max_length=100,
-        help_text="A town or city in the UK or US.",
-        widget=forms.TextInput(attrs={"list": "towns", "autocomplete": "off"}),
-    )
-    within_km = forms.TypedChoiceField(
-        label="Within", required=False, choices=RADII, coerce=int, empty_value="25"
-    )
+    near = _near_field("A town or city in the UK or US.")
+    within_km = _within_field()
     max_fee = _money_field("Maximum fee per session")
     currency = forms.ChoiceField(label="Currency", required=False, choices=Currency.choices)
     sliding_scale = forms.BooleanField(label="Offers a sliding scale", required=False)
@@ -294,11 +317,7 @@ class SearchForm(forms.Form):
     language = forms.ChoiceField(
         label="Language", required=False, choices=_blank(LANGUAGES.choices)
     )
-    gender = forms.ChoiceField(
-        label="Therapist's gender",
-        required=False,
-        choices=_blank([c for c in Gender.choices if c[0] != Gender.SELF_DESCRIBED]),
-    )
+    gender = _gender_field("Any")
     tier = forms.ChoiceField(label="Tier", required=False, choices=_blank(Tier.choices))
     accepting = forms.BooleanField(label="Taking new clients", required=False)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
@@ -313,10 +332,6 @@ class SearchForm(forms.Form):
                     data[key] = default
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
-
-    def clean_near(self) -> Town | None:
-        value = self.cleaned_data.get("near", "").strip()
-        return _town(value) if value else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -349,7 +364,7 @@ class SearchForm(forms.Form):
         )
 
 
-class MatchForm(forms.Form):
+class MatchForm(_NearForm):
     """Preferences for matching, and optionally a check's result (from the results page)."""
 
     max_fee = _money_field("Most you can pay per session")
@@ -359,27 +374,13 @@ class MatchForm(forms.Form):
         required=False,
         choices=_blank(Format.choices, "No preference"),
     )
-    near = forms.CharField(
-        label="In person near",
-        required=False,
-        max_length=100,
-        help_text="Only if you want to meet in person: a town or city in the UK or US.",
-        widget=forms.TextInput(attrs={"list": "towns", "autocomplete": "off"}),
-    )
-    within_km = forms.TypedChoiceField(
-        label="Within", required=False, choices=RADII, coerce=int, empty_value="25"
-    )
+    near = _near_field("Only if you want to meet in person: a town or city in the UK or US.")
+    within_km = _within_field()
     language = forms.ChoiceField(
         label="Language", required=False, choices=_blank(LANGUAGES.choices, "No preference")
     )
     couples = forms.BooleanField(label="We want to come as a couple", required=False)
-    gender = forms.ChoiceField(
-        label="Therapist's gender",
-        required=False,
-        choices=_blank(
-            [c for c in Gender.choices if c[0] != Gender.SELF_DESCRIBED], "No preference"
-        ),
-    )
+    gender = _gender_field("No preference")
     specialties = forms.MultipleChoiceField(
         label="Anything you'd like them to work with",
         required=False,
@@ -394,10 +395,6 @@ class MatchForm(forms.Form):
             data["within_km"] = "25"
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
-
-    def clean_near(self) -> Town | None:
-        value = self.cleaned_data.get("near", "").strip()
-        return _town(value) if value else None
 
     def clean_result(self) -> dict[str, Any] | None:
         raw = self.cleaned_data.get("result", "")
@@ -415,16 +412,16 @@ class MatchForm(forms.Form):
 
     def to_preferences(self) -> MatchPreferences:
         data = self.cleaned_data
-        return MatchPreferences(
+        return MatchPreferences.build(
             max_fee_minor=_minor(data.get("max_fee")),
-            currency=data.get("currency") or Currency.GBP,
-            format=Format.IN_PERSON if data.get("near") else data.get("format") or "",
+            currency=data.get("currency", ""),
+            format=data.get("format", ""),
             town=data.get("near"),
-            within_km=int(data.get("within_km") or 25),
-            language=data.get("language") or "",
-            couples=bool(data.get("couples")),
-            gender=data.get("gender") or "",
-            specialties=tuple(data.get("specialties") or ()),
+            within_km=data.get("within_km"),
+            language=data.get("language", ""),
+            couples=data.get("couples", False),
+            gender=data.get("gender", ""),
+            specialties=data.get("specialties", ()),
         )
 
     @property

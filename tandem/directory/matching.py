@@ -26,6 +26,7 @@ from django.db.models.lookups import Exact, LessThanOrEqual
 
 from tandem.directory.gazetteer import Town, distance_km
 from tandem.directory.models import (
+    Currency,
     Format,
     TherapistProfile,
     TherapistProfileQuerySet,
@@ -84,6 +85,40 @@ class MatchPreferences:
     couples: bool = False
     gender: str = ""
     specialties: tuple[str, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        max_fee_minor: int | None = None,
+        currency: str = "",
+        format: str = "",
+        town: Town | None = None,
+        within_km: int | None = None,
+        language: str = "",
+        couples: bool = False,
+        gender: str = "",
+        specialties: Iterable[str] = (),
+    ) -> MatchPreferences:
+        """The one way in, for the match page, a check's results page and the API.
+
+        Blank means no preference; the fee is in minor units of ``currency`` (GBP when
+        blank); naming a town means meeting in person there.
+
+        >>> MatchPreferences.build(max_fee_minor=6000, currency="USD", format="video").format
+        'video'
+        """
+        return cls(
+            max_fee_minor=max_fee_minor,
+            currency=currency or Currency.GBP,
+            format=Format.IN_PERSON if town else format or "",
+            town=town,
+            within_km=int(within_km or 25),
+            language=language or "",
+            couples=bool(couples),
+            gender=gender or "",
+            specialties=tuple(specialties or ()),
+        )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from tandem.instruments.rules import Rule
 
 if TYPE_CHECKING:
-    from tandem.instruments.psychometrics import ReliableChange
+    from tandem.instruments.psychometrics import OutcomeChange, ReliableChange
     from tandem.instruments.results import BatchResult, Result
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Item",
     "NextStep",
     "Norm",
+    "Outcome",
     "PlanReason",
     "PlanRule",
     "Reliability",
@@ -326,6 +327,24 @@ class Norm:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """The scale a practice follows over time, which way is better, and its cut-off.
+
+    Attributes:
+        scale: the scale's key; it has reliability and norms, so change can be judged.
+        better: ``higher`` or ``lower``: which direction of change is an improvement.
+        cutoff: the 0-100 score that separates the range that calls for help from the
+            range that does not, or ``None``; with it, a reliable improvement that crosses
+            it is "recovered" (Jacobson and Truax's clinically significant change).
+    """
+
+    scale: str
+    better: Literal["higher", "lower"]
+    cutoff: float | None
+    source: str
+
+
+@dataclass(frozen=True)
 class Comparison:
     """How two partners' answers are compared: balance scales and tolerances.
 
@@ -400,6 +419,7 @@ class Instrument:
     strategies: Mapping[str, Strategy] = field(default_factory=dict, repr=False)
     source: Mapping[str, Any] = field(default_factory=dict, repr=False)
     file: str = "<definition>"
+    outcome: Outcome | None = None
 
     def __repr__(self) -> str:
         return f"<Instrument {self.slug} v{self.version}>"
@@ -489,6 +509,28 @@ class Instrument:
             )
         return reliable_change(
             before, after, sd=self.norms[scale].sd, reliability=self.reliability[scale].alpha
+        )
+
+    def outcome_change(self, before: float, after: float) -> OutcomeChange:
+        """Judge the change in the outcome scale: improved, recovered, deteriorated or neither.
+
+        See :func:`tandem.instruments.psychometrics.classify_change`.
+
+        Raises:
+            KeyError: the definition names no outcome scale.
+        """
+        from tandem.instruments.psychometrics import classify_change
+
+        if self.outcome is None:
+            raise KeyError(f"{self.slug} v{self.version} names no outcome scale")
+        key = self.outcome.scale
+        return classify_change(
+            before,
+            after,
+            sd=self.norms[key].sd,
+            reliability=self.reliability[key].alpha,
+            better=self.outcome.better,
+            cutoff=self.outcome.cutoff,
         )
 
     def describe(self) -> dict[str, Any]:

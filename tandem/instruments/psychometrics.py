@@ -13,6 +13,8 @@ respondents with any missing item are left out, "listwise"):
 - :func:`standard_error_of_measurement`: ``SEM = SD * sqrt(1 - reliability)``.
 - :func:`reliable_change`: Jacobson and Truax's (1991) reliable change index between two
   scores of one person.
+- :func:`classify_change`: that change in words, with the direction that counts as better
+  and, where there is a cut-off, "recovered" for a reliable improvement that crosses it.
 
 The Python packages that offer these are GPL-licensed, hence our own implementation; the
 tests check it against hand calculations to three decimals.
@@ -31,10 +33,13 @@ from tandem.instruments.definition import Instrument
 from tandem.instruments.errors import InstrumentError
 
 __all__ = [
+    "CHANGE_STATUSES",
     "InsufficientData",
+    "OutcomeChange",
     "ReliableChange",
     "ScaleReliability",
     "alpha_if_dropped",
+    "classify_change",
     "cronbach_alpha",
     "item_total_correlations",
     "keyed_answers",
@@ -276,6 +281,64 @@ def reliable_change(
         reliable=reliable,
         direction=direction,
     )
+
+
+#: The words :func:`classify_change` uses, best first.
+CHANGE_STATUSES = ("recovered", "improved", "no_reliable_change", "deteriorated")
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """A change judged against measurement error and, where there is one, a cut-off.
+
+    Attributes:
+        status: ``recovered``, ``improved``, ``no_reliable_change`` or ``deteriorated``.
+        change: the reliable change behind it.
+    """
+
+    status: Literal["recovered", "improved", "no_reliable_change", "deteriorated"]
+    change: ReliableChange
+
+
+def classify_change(
+    before: float,
+    after: float,
+    *,
+    sd: float,
+    reliability: float,
+    better: Literal["higher", "lower"],
+    cutoff: float | None = None,
+    criterion: float = 1.96,
+) -> OutcomeChange:
+    """Jacobson and Truax's classification of one person's change.
+
+    A change smaller than measurement error (see :func:`reliable_change`) is
+    ``no_reliable_change``. A reliable change in the ``better`` direction is ``improved``,
+    and ``recovered`` when a ``cutoff`` is given and the person moved from its worse side
+    to its better side (``after`` at or past the cut-off). A reliable change the other way
+    is ``deteriorated``.
+
+    Example::
+
+        >>> classify_change(40, 60, sd=15, reliability=0.84, better="higher", cutoff=50).status
+        'recovered'
+        >>> classify_change(60, 40, sd=15, reliability=0.84, better="higher").status
+        'deteriorated'
+    """
+    if better not in ("higher", "lower"):
+        raise ValueError(f"better must be 'higher' or 'lower', got {better!r}")
+    change = reliable_change(before, after, sd=sd, reliability=reliability, criterion=criterion)
+    if not change.reliable:
+        return OutcomeChange("no_reliable_change", change)
+    improved = (change.direction == "increase") == (better == "higher")
+    if not improved:
+        return OutcomeChange("deteriorated", change)
+    if cutoff is not None:
+        was_worse = before < cutoff if better == "higher" else before > cutoff
+        now_better = after >= cutoff if better == "higher" else after <= cutoff
+        if was_worse and now_better:
+            return OutcomeChange("recovered", change)
+    return OutcomeChange("improved", change)
 
 
 def keyed_answers(instrument: Instrument, matrix: npt.ArrayLike) -> FloatArray:

@@ -29,6 +29,7 @@ from tandem.instruments.definition import (
     Item,
     NextStep,
     Norm,
+    Outcome,
     PlanReason,
     PlanRule,
     Reliability,
@@ -715,6 +716,33 @@ def _norms(field: _Field | None, scales: dict[str, Scale]) -> dict[str, Norm]:
     return norms
 
 
+def _outcome(
+    field: _Field | None,
+    scales: dict[str, Scale],
+    reliability: dict[str, Reliability],
+    norms: dict[str, Norm],
+) -> Outcome | None:
+    if field is None:
+        return None
+    fields = field.mapping(required=("scale", "better"), optional=("cutoff", "source"))
+    key = fields["scale"].text()
+    if key not in scales:
+        raise fields["scale"].fail(_unknown("scale", key, tuple(scales)))
+    if key not in reliability or key not in norms:
+        raise fields["scale"].fail(
+            f"the outcome scale {key!r} needs reliability and norms, so change can be judged"
+        )
+    better = fields["better"].text()
+    if better not in ("higher", "lower"):
+        raise fields["better"].fail(f"expected 'higher' or 'lower', got {better!r}")
+    return Outcome(
+        scale=key,
+        better="higher" if better == "higher" else "lower",
+        cutoff=fields["cutoff"].number(minimum=0, maximum=100) if "cutoff" in fields else None,
+        source=_optional_text(fields, "source"),
+    )
+
+
 def _comparison(field: _Field | None, scales: dict[str, Scale]) -> Comparison | None:
     if field is None:
         return None
@@ -757,6 +785,7 @@ _TOP_OPTIONAL = (
     "comparison",
     "leads_to",
     "notice",
+    "outcome",
 )
 
 
@@ -820,6 +849,8 @@ def parse_instrument(
             if companion == slug:
                 raise entry.fail("an instrument cannot be its own companion")
             companions.append(companion)
+    reliability = _reliability(fields.get("reliability"), scales)
+    norms = _norms(fields.get("norms"), scales)
     leads_to = None
     if "leads_to" in fields:
         next_fields = fields["leads_to"].mapping(required=("slug", "because"))
@@ -847,8 +878,8 @@ def parse_instrument(
         style=style,
         plan=_plan(fields.get("plan"), targets, known, strategies),
         flags=_flags(fields.get("flags"), targets, strategies),
-        reliability=_reliability(fields.get("reliability"), scales),
-        norms=_norms(fields.get("norms"), scales),
+        reliability=reliability,
+        norms=norms,
         companions=tuple(companions),
         comparison=_comparison(fields.get("comparison"), scales),
         leads_to=leads_to,
@@ -856,6 +887,7 @@ def parse_instrument(
         strategies=dict(strategies or {}),
         source=source,
         file=file,
+        outcome=_outcome(fields.get("outcome"), scales, reliability, norms),
     )
 
 

@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Model
 
+from tandem.accounts.demo import DEMO_PASSWORD
+from tandem.accounts.models import Role, User
 from tandem.journal.models import Article, ArticleStatus, Author, Comment, CommentStatus, Topic
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
@@ -61,6 +64,25 @@ AUTHORS = {
         "self-esteem, time alone and the small habits that make relationships feel lighter.",
     },
 }
+
+DEMO_EDITOR = "editor@demo.tandem.invalid"
+
+# (article slug, name, email, body): waiting in the moderation queue for the demo editor.
+DEMO_PENDING_COMMENTS = [
+    (
+        "four-ways-of-relating",
+        "Rae",
+        "rae@demo.tandem.invalid",
+        "Is it normal to recognise myself in two of these at once? Some days I am one, some "
+        "days the other.",
+    ),
+    (
+        "what-interdependence-looks-like",
+        "Nico",
+        "nico@demo.tandem.invalid",
+        "We tried the weekly check-in idea and it helped more than I expected.",
+    ),
+]
 
 DEMO_COMMENTS = [
     # (article slug, name, email, body, reply from the team)
@@ -174,6 +196,27 @@ def seed(stdout: TextIO) -> None:
                 body=reply,
                 defaults={"name": "The Tandem editorial team", "status": CommentStatus.APPROVED},
             )
+    for slug, name, email, body in DEMO_PENDING_COMMENTS:
+        Comment.objects.get_or_create(
+            article=articles[slug],
+            email=email,
+            body=body,
+            defaults={"name": name, "status": CommentStatus.PENDING},
+        )
+    _editor()
     stdout.write(
-        f"Journal: {len(articles)} articles ({written} new or changed), {len(topics)} topics.\n"
+        f"Journal: {len(articles)} articles ({written} new or changed), {len(topics)} topics, "
+        f"{len(DEMO_PENDING_COMMENTS)} comments waiting for moderation. Editor: "
+        f"{DEMO_EDITOR} (password: {DEMO_PASSWORD}; sets up two-step verification on first "
+        "sign-in).\n"
     )
+
+
+def _editor() -> None:
+    user, created = User.objects.get_or_create(
+        email=DEMO_EDITOR, defaults={"name": "Eden Editor", "role": Role.EDITOR}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        EmailAddress.objects.create(user=user, email=DEMO_EDITOR, verified=True, primary=True)

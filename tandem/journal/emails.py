@@ -5,27 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.journal.models import Comment, CommentStatus
 from tandem.journal.tokens import make_token
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+from tandem.lib.mail import absolute_url, templated_email
 
 
 def _send(name: str, to: str, context: dict[str, Any]) -> None:
-    context = {"SITE_NAME": settings.SITE_NAME, **context}
-    subject = render_to_string(f"journal/emails/{name}-subject.txt", context)
-    text = render_to_string(f"journal/emails/{name}.txt", context)
-    html = render_to_string(f"journal/emails/{name}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    templated_email(f"journal/emails/{name}", context, to).send()
 
 
 def comment_received(comment: Comment) -> None:
@@ -35,12 +23,12 @@ def comment_received(comment: Comment) -> None:
         comment.email,
         {
             "comment": comment,
-            "article_url": _absolute(comment.article.get_absolute_url()),
+            "article_url": absolute_url(comment.article.get_absolute_url()),
             "is_held": comment.status != CommentStatus.APPROVED,
-            "delete_url": _absolute(
+            "delete_url": absolute_url(
                 reverse("journal:comment_delete", args=[make_token(comment, "delete")])
             ),
-            "unsubscribe_url": _absolute(
+            "unsubscribe_url": absolute_url(
                 reverse("journal:comment_unsubscribe", args=[make_token(comment, "unsubscribe")])
             ),
         },
@@ -55,8 +43,8 @@ def reply_posted(*, reply: Comment, parent: Comment) -> None:
         {
             "reply": reply,
             "parent": parent,
-            "reply_url": _absolute(reply.get_absolute_url()),
-            "unsubscribe_url": _absolute(
+            "reply_url": absolute_url(reply.get_absolute_url()),
+            "unsubscribe_url": absolute_url(
                 reverse("journal:comment_unsubscribe", args=[make_token(parent, "unsubscribe")])
             ),
         },

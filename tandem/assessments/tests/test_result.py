@@ -194,3 +194,22 @@ def test_the_result_links_to_journal_articles_on_its_topics(anonymous):
     text = anonymous.get(location).content.decode()
     assert "Read more on these topics" in text
     assert article.get_absolute_url() in text
+
+
+def test_every_strategy_points_to_topics_the_journal_has() -> None:
+    from tandem.instruments import library
+    from tandem.journal.demo import TOPICS
+
+    for strategy in library.strategies().values():
+        assert strategy.topics, strategy.key
+        assert set(strategy.topics) <= set(TOPICS), strategy.key
+
+
+def test_a_results_topics_are_its_style_then_its_plans_strategies_in_order() -> None:
+    from tandem.assessments.presentation import topic_slugs
+
+    result = {
+        "style": {"primary": "codependent"},
+        "plan": [{"strategy": "alone"}, {"strategy": "couples_counselling"}, {"strategy": "?"}],
+    }
+    assert topic_slugs(result) == ["codependency", "being-alone", "couples-counselling"]

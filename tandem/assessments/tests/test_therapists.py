@@ -57,3 +57,36 @@ def test_matches_for_another_persons_result_are_a_404(client_user, unrelated_cli
     url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
     assert client_for(unrelated_client_user).get(url).status_code == 404
     assert client_for(client_user).post(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_budget_in_dollars_finds_therapists_who_charge_in_dollars(anonymous):
+    make_profile(name="Dana Dollars", town="Boston")
+    make_profile(name="Pat Pounds", town="Leeds")
+    complete_check(anonymous, value=2)
+    url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
+    page = anonymous.get(url, {"budget": "70", "currency": "USD", "format": "video"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Dana Dollars" in text
+    assert "Pat Pounds" not in text
+    assert "within your budget ($60 a session)" in text.lower()
+
+
+@pytest.mark.django_db
+def test_the_results_page_the_search_form_and_the_api_build_the_same_preferences(anonymous):
+    from tandem.assessments.forms import MatchForm as ResultsMatchForm
+    from tandem.directory.api import PreferencesIn
+    from tandem.directory.forms import MatchForm as DirectoryMatchForm
+    from tandem.directory.gazetteer import find_town
+    from tandem.directory.matching import MatchPreferences
+
+    results = ResultsMatchForm({"budget": "70", "currency": "USD", "town": "Boston"})
+    directory = DirectoryMatchForm({"max_fee": "70", "currency": "USD", "near": "Boston"})
+    assert results.is_valid() and directory.is_valid()
+    wanted = PreferencesIn.model_validate(
+        {"max_fee_minor": 7000, "currency": "USD", "near": "Boston"}
+    )
+    through_api = MatchPreferences.build(**wanted.dict(exclude={"near"}), town=find_town("Boston"))
+    assert results.to_preferences() == directory.to_preferences() == through_api
+    assert through_api.format == "in_person"

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
 
-from tandem.booking.models import Booking, BookingStatus, Party
+from tandem.booking.models import NO_OVERLAP_CONSTRAINTS, Booking, BookingStatus, Party
 from tandem.booking.services import (
     BookingRefused,
     SlotTaken,
@@ -163,6 +163,19 @@ def test_the_therapist_accepts_or_declines_a_request(client_user, unrelated_clie
     assert declined.status == BookingStatus.DECLINED
     with pytest.raises(BookingRefused):
         booking_decide(booking=declined, accept=True)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="exclusion constraints are PostgreSQL's"
+)
+def test_the_overlap_constraints_the_model_names_exist_on_postgresql() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint"
+            " WHERE conrelid = 'booking_booking'::regclass AND contype = 'x'"
+        )
+        found = {name for (name,) in cursor.fetchall()}
+    assert found == set(NO_OVERLAP_CONSTRAINTS)
 
 
 @pytest.mark.skipif(

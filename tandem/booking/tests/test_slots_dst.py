@@ -8,21 +8,13 @@ of 5. The expected instants below are worked out by hand from those rules.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tandem.booking.slots import (
-    DayException,
-    Reason,
-    Rules,
-    day_reasons,
-    first_free_slot,
-    free_slots,
-    slot_refusal,
-    to_instant,
-)
+from tandem.booking.slots import DayException, Diary, Reason, Rules, to_instant
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -34,15 +26,20 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
-def slots(rules: Rules, start: datetime, end: datetime, **kwargs: object) -> list[datetime]:
-    options: dict[str, object] = {
-        "bookings": [],
-        "exceptions": [],
-        "session_minutes": 50,
-        "now": LONG_AGO,
-    }
-    options.update(kwargs)
-    return [slot.start for slot in free_slots(rules=rules, start=start, end=end, **options)]
+def slots(
+    rules: Rules,
+    start: datetime,
+    end: datetime,
+    *,
+    bookings: Sequence[tuple[datetime, datetime]] = (),
+    exceptions: Sequence[DayException] = (),
+    session_minutes: int = 50,
+    now: datetime = LONG_AGO,
+) -> list[datetime]:
+    diary = Diary(
+        rules=rules, start=start, end=end, now=now, bookings=bookings, exceptions=exceptions
+    )
+    return [slot.start for slot in diary.free_slots(session_minutes)]
 
 
 def london(**kwargs: object) -> Rules:
@@ -263,16 +260,15 @@ def test_empty_days_say_why_in_the_viewers_zone() -> None:
         (utc(2027, 3, 31, 9), utc(2027, 3, 31, 10)),
     ]
     exceptions = [DayException(date(2027, 3, 30), "day_off")]
-    reasons = day_reasons(
+    diary = Diary(
         rules=rules,
         bookings=bookings,
         exceptions=exceptions,
-        session_minutes=50,
         start=start,
         end=start + timedelta(days=15),
         now=now,
-        viewer_zone=NEW_YORK,
     )
+    reasons = diary.day_reasons(50, NEW_YORK)
     assert reasons[date(2027, 3, 29)] == Reason.MINIMUM_NOTICE
     assert reasons[date(2027, 3, 30)] == Reason.DAY_OFF
     assert reasons[date(2027, 3, 31)] == Reason.FULLY_BOOKED
@@ -284,19 +280,25 @@ def test_empty_days_say_why_in_the_viewers_zone() -> None:
 def test_a_slot_is_refused_with_the_reason() -> None:
     rules = london(minimum_notice_minutes=60, horizon_days=30)
     now = utc(2027, 3, 29, 7, 30)
-    common = {
-        "rules": rules,
-        "bookings": [(utc(2027, 3, 30, 8), utc(2027, 3, 30, 9))],
-        "exceptions": [],
-        "session_minutes": 50,
-        "now": now,
-    }
-    assert slot_refusal(slot_start=utc(2027, 3, 29, 6), **common) == "That time has already passed."
-    assert "minimum notice" in str(slot_refusal(slot_start=utc(2027, 3, 29, 8), **common))
-    assert "just been booked" in str(slot_refusal(slot_start=utc(2027, 3, 30, 8), **common))
-    assert "that far ahead" in str(slot_refusal(slot_start=utc(2027, 6, 1, 8), **common))
-    assert "does not offer" in str(slot_refusal(slot_start=utc(2027, 3, 31, 8, 17), **common))
-    assert slot_refusal(slot_start=utc(2027, 3, 30, 9), **common) is None
+    diary = Diary(
+        rules=rules,
+        bookings=[(utc(2027, 3, 30, 8), utc(2027, 3, 30, 9))],
+        start=utc(2027, 3, 1),
+        end=utc(2027, 7, 1),
+        now=now,
+    )
+    assert diary.refusal(utc(2027, 3, 29, 6), 50) == "That time has already passed."
+    assert "minimum notice" in str(diary.refusal(utc(2027, 3, 29, 8), 50))
+    assert "just been booked" in str(diary.refusal(utc(2027, 3, 30, 8), 50))
+    assert "that far ahead" in str(diary.refusal(utc(2027, 6, 1, 8), 50))
+    assert "does not offer" in str(diary.refusal(utc(2027, 3, 31, 8, 17), 50))
+    assert diary.refusal(utc(2027, 3, 30, 9), 50) is None
+
+
+def test_a_diary_refuses_to_judge_a_slot_it_does_not_reach() -> None:
+    diary = Diary(rules=london(), start=utc(2027, 3, 29), end=utc(2027, 3, 30), now=LONG_AGO)
+    with pytest.raises(ValueError, match="a day either side"):
+        diary.refusal(utc(2027, 3, 29, 9), 50)
 
 
 def test_the_first_free_slot_stops_at_the_first_one() -> None:
@@ -307,13 +309,5 @@ def test_the_first_free_slot_stops_at_the_first_one() -> None:
         buffer_minutes=10,
         horizon_days=365,
     )
-    slot = first_free_slot(
-        rules=rules,
-        bookings=[],
-        exceptions=[],
-        session_minutes=50,
-        start=now,
-        end=now + timedelta(days=14),
-        now=now,
-    )
+    slot = Diary(rules=rules, start=now, end=now + timedelta(days=14), now=now).first_free_slot(50)
     assert slot is not None and slot.start == utc(2027, 3, 29, 8)

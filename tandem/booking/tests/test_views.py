@@ -13,6 +13,7 @@ from tandem.booking.models import (
     Booking,
     BookingSettings,
     BookingStatus,
+    DateException,
     SessionType,
     WeeklyHours,
 )
@@ -336,6 +337,16 @@ def test_a_therapist_sets_hours_exceptions_sessions_and_rules(
     make_profile(unrelated_therapist_user)
     assert other.post(f"/bookings/practice/hours/{hours.pk}/delete/").status_code == 404
     assert other.get(f"/bookings/practice/sessions/{created.pk}/").status_code == 404
+    exception = DateException.objects.get(therapist=profile)
+    assert other.post(f"/bookings/practice/exceptions/{exception.pk}/delete/").status_code == 404
+    assert http.get(f"/bookings/practice/hours/{hours.pk}/delete/").status_code == 405
+    # The therapist removes their own: gone, and back to the page it was on.
+    removed = http.post(f"/bookings/practice/hours/{hours.pk}/delete/")
+    assert removed.status_code == 302 and removed["Location"] == "/bookings/practice/hours/"
+    removed = http.post(f"/bookings/practice/exceptions/{exception.pk}/delete/")
+    assert removed.status_code == 302 and removed["Location"] == "/bookings/practice/exceptions/"
+    assert WeeklyHours.objects.filter(therapist=profile).count() == 1
+    assert not DateException.objects.filter(therapist=profile).exists()
 
 
 def test_the_agenda_and_the_private_feed(

@@ -7,6 +7,7 @@ from tandem.directory.gazetteer import find_town
 from tandem.directory.matching import (
     SAFETY_REASON,
     MatchPreferences,
+    Needs,
     match_therapists,
     needs_from_result,
 )
@@ -40,21 +41,38 @@ def test_a_result_points_to_specialties_in_order_of_how_telling_they_are():
     assert needs_from_result(COUPLE_WORK).couples
 
 
+NOTHING = Needs()
+
+
 @pytest.mark.parametrize(
-    "result",
+    ("result", "needs"),
     [
-        None,
-        {},
-        {"style": None, "plan": None, "flags": None},
-        {"style": {"primary": "alien"}},
-        {"plan": ["self_esteem", 3, {"strategy": None}]},
-        {"flags": ["safety"]},
-        "not a dict",
+        (None, NOTHING),
+        ({}, NOTHING),
+        ({"style": None, "plan": None, "flags": None}, NOTHING),
+        ({"style": {"primary": "alien"}}, NOTHING),
+        # Only the well-formed step counts; the others are skipped.
+        ({"plan": ["self_esteem", 3, {"strategy": None}]}, Needs(specialties=("self_esteem",))),
+        ("not a dict", NOTHING),
     ],
 )
-def test_it_tolerates_partial_or_odd_results(result):
-    needs_from_result(result)  # no exception
-    match_therapists(result=result, preferences=MatchPreferences())
+def test_it_reads_what_it_can_of_partial_or_odd_results(result, needs):
+    make_profile(name="Codependency", specialties=("codependency",))
+    make_profile(name="Trauma", specialties=("trauma",))
+    assert needs_from_result(result) == needs
+    # Nothing points anywhere in particular, so everyone is listed, in the neutral order.
+    matches = match_therapists(result=result, preferences=MatchPreferences())
+    assert _names(matches) == ["Codependency", "Trauma"]
+
+
+def test_a_bare_safety_flag_is_enough_to_put_safety_first():
+    make_profile(name="Codependency", specialties=("codependency",))
+    make_profile(name="Trauma", specialties=("trauma",))
+    needs = needs_from_result({"flags": ["safety"]})
+    assert needs.safety
+    assert needs.specialties == ("abuse_recovery", "trauma")
+    matches = match_therapists(result={"flags": ["safety"]}, preferences=MatchPreferences())
+    assert _names(matches) == ["Trauma"]
 
 
 def test_it_ranks_those_who_work_with_what_the_result_shows_and_says_why():
@@ -203,16 +221,22 @@ def test_it_never_suggests_a_deactivated_account():
 
 
 @pytest.mark.parametrize("flags", [5, True, "safety", {"key": "safety"}, None])
-def test_a_malformed_flags_value_is_refused_or_ignored_never_a_server_error(anonymous, flags):
+def test_a_malformed_flags_value_is_ignored_never_a_server_error(anonymous, flags):
     import json
 
+    make_profile(name="Codependency", specialties=("codependency",))
     page = anonymous.post("/therapists/match/", {"result": json.dumps({"flags": flags})})
     api = anonymous.post(
         "/api/v1/match", {"result": {"flags": flags}}, content_type="application/json"
     )
 
-    assert page.status_code in (200, 400)
-    assert api.status_code in (200, 422)
+    # Only a list of flags is read: anything else counts as no flags at all.
+    assert page.status_code == 200
+    assert "Your safety comes first" not in page.content.decode()
+    assert "Codependency" in page.content.decode()
+    assert api.status_code == 200
+    assert api.json()["needs"]["safety"] is False
+    assert [match["therapist"]["name"] for match in api.json()["matches"]] == ["Codependency"]
 
 
 def test_a_result_in_the_address_bar_is_ignored(anonymous):

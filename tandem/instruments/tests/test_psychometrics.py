@@ -19,7 +19,7 @@ from tandem.instruments import (
     standard_error_of_measurement,
 )
 from tandem.instruments.definition import Instrument
-from tandem.instruments.psychometrics import one_factor_loadings
+from tandem.instruments.psychometrics import classify_change, one_factor_loadings
 
 # Five people, three items.
 DATA = [
@@ -189,3 +189,43 @@ def test_the_reliability_report_keys_reversed_items(relating_styles: Instrument)
     assert self_reliance.alpha is not None and self_reliance.alpha > 0.8
     assert self_reliance.item_total is not None and min(self_reliance.item_total) > 0.5
     assert self_reliance.omega is not None and self_reliance.sem is not None
+
+
+# S_diff with sd 15 and alpha 0.84 is 8.485, so a change beyond 16.63 points is reliable.
+@pytest.mark.parametrize(
+    ("before", "after", "better", "cutoff", "status"),
+    [
+        (40, 60, "higher", 50, "recovered"),  # reliable rise from below 50 to above it
+        (40, 60, "higher", 70, "improved"),  # reliable, but still below the cut-off
+        (55, 75, "higher", 50, "improved"),  # started on the better side already
+        (40, 60, "higher", None, "improved"),  # no cut-off: never "recovered"
+        (60, 40, "higher", 50, "deteriorated"),
+        (50, 60, "higher", 55, "no_reliable_change"),  # crosses the cut-off within error
+        (60, 40, "lower", 50, "recovered"),  # lower is better: a reliable fall below 50
+        (40, 60, "lower", 50, "deteriorated"),
+    ],
+)
+def test_classify_change_by_hand(
+    before: float, after: float, better: str, cutoff: float | None, status: str
+) -> None:
+    judged = classify_change(
+        before,
+        after,
+        sd=15,
+        reliability=0.84,
+        better=better,
+        cutoff=cutoff,
+    )
+    assert judged.status == status
+    assert judged.change == reliable_change(before, after, sd=15, reliability=0.84)
+
+
+def test_classify_change_refuses_an_unknown_direction() -> None:
+    with pytest.raises(ValueError):
+        classify_change(40, 60, sd=15, reliability=0.84, better="up")
+
+
+def test_an_instrument_judges_its_outcome(relating_styles: Instrument) -> None:
+    # self_worth, cut-off 40: (60 - 30) / 12.314 = 2.436 > 1.96, from below 40 to above: recovered.
+    assert relating_styles.outcome_change(30, 60).status == "recovered"
+    assert relating_styles.outcome_change(60, 30).status == "deteriorated"

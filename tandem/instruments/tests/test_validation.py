@@ -380,6 +380,30 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "estimated_minutes",
         "must be at least 1",
     ),
+    (
+        "an outcome on an unknown scale",
+        _set("outcome", {"scale": "nope", "better": "higher"}),
+        "outcome.scale",
+        "no scale 'nope'",
+    ),
+    (
+        "an outcome scale without reliability",
+        _set("outcome", {"scale": "beta", "better": "higher"}),
+        "outcome.scale",
+        "needs reliability and norms",
+    ),
+    (
+        "an outcome with no better direction",
+        _set("outcome", {"scale": "alpha_scale", "better": "up"}),
+        "outcome.better",
+        "expected 'higher' or 'lower'",
+    ),
+    (
+        "an outcome cut-off above 100",
+        _set("outcome", {"scale": "alpha_scale", "better": "lower", "cutoff": 120}),
+        "outcome.cutoff",
+        "at most 100",
+    ),
 ]
 
 
@@ -497,3 +521,15 @@ def test_the_strategies_file_is_validated(source: Any, path: str, fragment: str)
         parse_strategies(source)
     assert raised.value.path == path
     assert fragment in raised.value.problem
+
+
+def test_an_outcome_names_its_scale_direction_and_cutoff(
+    strategies: dict[str, Strategy],
+) -> None:
+    definition = tiny()
+    definition["outcome"] = {"scale": "alpha_scale", "better": "lower", "cutoff": 60}
+    instrument = parse_instrument(definition, file="tiny.yaml", strategies=strategies)
+    assert instrument.outcome is not None
+    assert (instrument.outcome.scale, instrument.outcome.better) == ("alpha_scale", "lower")
+    assert instrument.outcome.cutoff == 60
+    assert parse_instrument(tiny(), file="tiny.yaml", strategies=strategies).outcome is None
