@@ -10,7 +10,6 @@ unflagged partner sees exactly what they would see if the other had simply not a
 from __future__ import annotations
 
 import math
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -25,7 +24,6 @@ from tandem.assessments.models import Response
 from tandem.couples.models import (
     CONSENT_VERSION,
     INSTRUMENT,
-    INVITATION_LIFETIME,
     Couple,
     CoupleStatus,
     Invitation,
@@ -37,6 +35,7 @@ from tandem.couples.models import (
     token_hash,
 )
 from tandem.couples.report import CoupleReport, couple_report
+from tandem.couples.tokens import issue_invitation_token
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -129,29 +128,6 @@ def couple_start(*, user: User, partner_email: str, consent: bool) -> Couple:
             "You are already in a couple check. Leave it before you start another."
         ) from None
     return couple
-
-
-def issue_invitation_token(*, invitation_id: int) -> tuple[Invitation, str] | None:
-    """Make a fresh token for a pending invitation (the worker calls this as it sends).
-
-    Any earlier link stops working: only the newest email's link is valid. Returns None when
-    the invitation is no longer pending (withdrawn or accepted before the worker ran).
-    """
-    token = secrets.token_urlsafe(32)
-    now = timezone.now()
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .filter(pk=invitation_id, status=InvitationStatus.PENDING)
-            .first()
-        )
-        if invitation is None:
-            return None
-        invitation.token_hash = token_hash(token)
-        invitation.sent_at = now
-        invitation.expires_at = now + INVITATION_LIFETIME
-        invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
-    return invitation, token
 
 
 def _pending_invitation(couple: Couple) -> Invitation | None:

@@ -7,7 +7,7 @@ from django_tasks import task
 from tandem.accounts.models import User
 from tandem.couples import emails
 from tandem.couples.models import Couple, MemberRole
-from tandem.couples.services import issue_invitation_token
+from tandem.couples.tokens import issue_invitation_token
 
 __all__ = ["send_couple_ended", "send_invitation", "send_report_ready"]
 
