@@ -10,26 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
+
+from tandem.lib.mail import absolute_url, templated_email
 
 __all__ = ["couple_ended", "invitation", "report_ready"]
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _send(name: str, to: str, context: dict[str, Any]) -> None:
-    context = {"SITE_NAME": settings.SITE_NAME, **context}
-    subject = render_to_string(f"couples/emails/{name}-subject.txt", context)
-    text = render_to_string(f"couples/emails/{name}.txt", context)
-    html = render_to_string(f"couples/emails/{name}.html", context)
-    message = EmailMultiAlternatives(" ".join(subject.split()), text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    templated_email(f"couples/emails/{name}", context, to).send()
 
 
 def invitation(*, to: str, inviter_name: str, token: str, expires_at: Any) -> None:
@@ -39,7 +28,7 @@ def invitation(*, to: str, inviter_name: str, token: str, expires_at: Any) -> No
         to,
         {
             "inviter_name": inviter_name,
-            "accept_url": _absolute(reverse("couples:join", args=[token])),
+            "accept_url": absolute_url(reverse("couples:join", args=[token])),
             "expires_at": expires_at,
         },
     )
@@ -47,9 +36,9 @@ def invitation(*, to: str, inviter_name: str, token: str, expires_at: Any) -> No
 
 def report_ready(*, to: str, couple_url: str) -> None:
     """To each partner: both have answered and the couple report is ready."""
-    _send("report-ready", to, {"couple_url": _absolute(couple_url)})
+    _send("report-ready", to, {"couple_url": absolute_url(couple_url)})
 
 
 def couple_ended(*, to: str) -> None:
     """To the partner who stays: the couple check has ended (never who or why)."""
-    _send("couple-ended", to, {"couples_url": _absolute(reverse("couples:home"))})
+    _send("couple-ended", to, {"couples_url": absolute_url(reverse("couples:home"))})

@@ -53,7 +53,9 @@ def couple_matches(needs: CoupleNeeds, *, limit: int = 10) -> list[Match]:
     asks = list(needs.formats) or [""]
     found: dict[int, Match] = {}
     for fmt in asks:
-        preferences = MatchPreferences(max_fee_minor=needs.budget_minor, format=fmt, couples=True)
+        preferences = MatchPreferences.build(
+            max_fee_minor=needs.budget_minor, format=fmt, couples=True
+        )
         for match in match_therapists(result=COUPLE_RESULT, preferences=preferences, limit=limit):
             kept = found.get(match.profile.pk)
             if kept is None or match.score > kept.score:
