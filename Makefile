@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck contracts pytest migrate demo worker bench clean
+.PHONY: run test lint typecheck contracts pytest migrate demo worker bench clean prod-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,3 +53,8 @@ test: lint typecheck contracts pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache staticfiles
+
+# The production stack rehearsed without containers: its own PostgreSQL cluster, Redis, two
+# gunicorn servers and two workers, and the six proofs of deploy/prod_smoke.py.
+prod-smoke: $(VENV)/.dev
+	$(BIN)/python deploy/prod_smoke.py

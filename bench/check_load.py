@@ -35,10 +35,13 @@ Phases, each bounded in time:
   while every visitor is busy) and for the ratio to the bare view.
 
     .venv/bin/python bench/check_load.py [--users 50] [--seconds 20] [--workers 3]
-        [--threads 2] [--wait-quiet] [--keep-database]
+        [--threads 2] [--servers 1] [--wait-quiet] [--keep-database]
 
-It creates (and afterwards drops) the database ``tandem_bench_checks``, and stops gunicorn and
-everything it started by itself.
+``--servers 2`` starts two gunicorn servers on two ports, each with ``--workers`` processes,
+and spreads the visitors over them, as a load balancer would over two hosts.
+
+It creates (and afterwards drops) the database ``tandem_bench_checks`` (or ``$BENCH_DATABASE``),
+and stops gunicorn and everything it started by itself.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-DATABASE = "tandem_bench_checks"
+DATABASE = os.environ.get("BENCH_DATABASE", "tandem_bench_checks")  # one per concurrent run
 SERVER_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 SLUG = "relating-styles"
@@ -403,7 +406,7 @@ async def bare_request(connection: Connection, session_key: str, record: Timings
 
 async def run_phase(
     name: str,
-    port: int,
+    ports: list[int],
     users: int,
     seconds: float,
     work: str,
@@ -427,7 +430,7 @@ async def run_phase(
     deadline = window_open + seconds
 
     async def visitor(number: int) -> None:
-        connection = Connection(port)
+        connection = Connection(ports[number % len(ports)])
         if think:
             await asyncio.sleep(random.uniform(0, think[1]))  # arrivals spread out
         try:
@@ -498,12 +501,14 @@ def wait_until_quiet(max_wait: float) -> None:
         waited += 60
 
 
-async def bench(options: argparse.Namespace, port: int, pids: list[int], keys: list[str]) -> None:
+async def bench(
+    options: argparse.Namespace, ports: list[int], pids: list[int], keys: list[str]
+) -> None:
     users, seconds = options.users, options.seconds
     bare_sessions, visitors = keys[:users], deque(keys[users:])
     # Warm every worker: templates, the instrument library, the pools, the articles cache.
-    await run_phase("warm-up", port, users, 3, "bare", visitors, bare_sessions, pids, think=None)
-    await run_phase("warm-up", port, users, 3, "check", visitors, bare_sessions, pids, think=None)
+    await run_phase("warm-up", ports, users, 3, "bare", visitors, bare_sessions, pids, think=None)
+    await run_phase("warm-up", ports, users, 3, "check", visitors, bare_sessions, pids, think=None)
     phases = []
     for name, work, think in (
         ("bare view, paced", "bare", (0.5, 1.5)),
@@ -512,7 +517,7 @@ async def bench(options: argparse.Namespace, port: int, pids: list[int], keys: l
         ("check, saturated", "check", None),
     ):
         phase = await run_phase(
-            name, port, users, seconds, work, visitors, bare_sessions, pids, think=think
+            name, ports, users, seconds, work, visitors, bare_sessions, pids, think=think
         )
         phases.append(phase)
         print("\n".join(report_lines(phase)), flush=True)
@@ -539,6 +544,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="per measured phase")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn process")
+    parser.add_argument("--servers", type=int, default=1, help="gunicorn servers (ports)")
     parser.add_argument(
         "--wait-quiet",
         action="store_true",
@@ -561,22 +567,24 @@ def main() -> None:
     )
     # Enough visitors for the warm-up and both check phases at up to 300 round trips a second.
     keys = seed_visitors(options.users + int(300 * (options.seconds + 10)))
-    port = free_port()
-    server = start_gunicorn(port, options.workers, options.threads)
+    ports = [free_port() for _ in range(options.servers)]
+    servers = [start_gunicorn(port, options.workers, options.threads) for port in ports]
     try:
         if options.wait_quiet:
             wait_until_quiet(600)
         else:
             print(f"1-minute load average {Path('/proc/loadavg').read_text().split()[0]}")
         print(
-            f"gunicorn gthread, {options.workers} workers x {options.threads} threads on "
-            f"127.0.0.1:{port}, {os.cpu_count()} CPUs; {options.users} users, "
-            f"{options.seconds:.0f} s per phase\n",
+            f"{len(servers)} gunicorn server(s), gthread, {options.workers} workers x "
+            f"{options.threads} threads each on 127.0.0.1:{','.join(map(str, ports))}, "
+            f"{os.cpu_count()} CPUs; {options.users} users, {options.seconds:.0f} s per phase\n",
             flush=True,
         )
-        asyncio.run(bench(options, port, server_pids(server), keys))
+        pids = [pid for server in servers for pid in server_pids(server)]
+        asyncio.run(bench(options, ports, pids, keys))
     finally:
-        stop(server)
+        for server in servers:
+            stop(server)
         if not options.keep_database:
             drop_database()
 

@@ -5,6 +5,8 @@ Each app keeps its routes in its own ``api.py`` as a ninja ``Router``; they are 
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from tandem.assessments.api import router as assessments_router
@@ -26,3 +28,14 @@ api.add_router("/", directory_router)
 api.add_router("/", booking_router)
 api.add_router("/", couples_router)
 api.add_router("/", practice_router)
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE when it is read; left to ninja's
+    # catch-all that became a 500 with DEBUG on (and a bare 400 with it off).
+    return api.create_response(
+        request,
+        {"detail": "The request body is larger than the 2.5 MB this site accepts."},
+        status=413,
+    )

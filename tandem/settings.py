@@ -11,10 +11,20 @@ from __future__ import annotations
 import base64
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from tandem.lib.env import env_bool, env_choice, env_int, env_json, env_list, env_str
+from tandem.lib.env import (
+    env_bool,
+    env_choice,
+    env_email_url,
+    env_fernet_keys,
+    env_int,
+    env_json,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,18 +41,27 @@ if PRODUCTION and (not SECRET_KEY or len(SECRET_KEY) < 50):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
+# A long key of few distinct characters ("x" * 50) is as guessable as a short one.
+if PRODUCTION and (len(set(SECRET_KEY)) < 12 or SECRET_KEY.startswith("django-insecure-")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be random: this one repeats a few characters. Make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
 
 ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts in production.")
+if PRODUCTION and any("*" in host for host in ALLOWED_HOSTS):
+    # '*' would accept any Host header, and links in emails are built from it.
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*'.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Keys for encrypting people's answers at rest (Fernet), newest first. Several keys allow
 # rotation: everything is read with any of them and written with the first.
 _dev_field_key = base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
-FIELD_ENCRYPTION_KEYS = env_list(
+FIELD_ENCRYPTION_KEYS = env_fernet_keys(
     "FIELD_ENCRYPTION_KEYS", default=[] if PRODUCTION else [_dev_field_key]
 )
 if PRODUCTION and not FIELD_ENCRYPTION_KEYS:
@@ -160,13 +179,34 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
+# Login lockouts, rate limits and used TOTP codes live in the cache, so production needs one
+# that every process shares: counted per process, 3 workers let 3 times the limit through.
 REDIS_URL = env_str("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_BACKEND = env_choice(
+    "CACHE_BACKEND",
+    ("redis", "database", "local-memory"),
+    default="redis" if REDIS_URL else "local-memory",
+)
+if CACHE_BACKEND == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("CACHE_BACKEND=redis needs REDIS_URL (redis://host:6379/0).")
+if PRODUCTION and CACHE_BACKEND == "local-memory":
+    raise ImproperlyConfigured(
+        "Production needs a cache that every process shares: set REDIS_URL, or "
+        "CACHE_BACKEND=database and run manage.py createcachetable."
+    )
+if CACHE_BACKEND == "redis":
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tandem",
+        }
+    }
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tandem_cache",
         }
     }
 else:
@@ -299,12 +339,26 @@ STORAGES = {
 }
 
 # --- Email ------------------------------------------------------------------------------
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", default=25, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# One variable, EMAIL_URL (smtp+tls://user:password@host:587). Without it development prints
+# email to the console; production refuses to start, because on the console sign-in and
+# booking links would end up in the logs and reach nobody.
+_email = env_email_url("EMAIL_URL")
+if _email is None and PRODUCTION:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name the mail server in production "
+        "(for example smtp+tls://user:password@smtp.example.org:587)."
+    )
+if _email is None:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"]
+    EMAIL_PORT = _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+    EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = 30  # a stalled mail server must not hold a worker for ever
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="Tandem <hello@tandem.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -362,11 +416,29 @@ HELPLINES = env_json(
     ],
 )
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs the path of refused requests; some paths hold an emailed link's token.
+    "filters": {"redact_tokens": {"()": "tandem.lib.redaction.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens"],
+            "formatter": "django.server",
+        },
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
+    # runserver's own request lines, through the same filter.
+    "loggers": {"django.server": {"handlers": ["server"], "level": "INFO", "propagate": False}},
 }
 
 # --- Journal ----------------------------------------------------------------------------
@@ -402,3 +474,58 @@ if "{room}" not in VIDEO_ROOM_URL_TEMPLATE:
 PRACTICE_OVERDUE_DAYS = env_int("PRACTICE_OVERDUE_DAYS", default=7, minimum=1)
 PRACTICE_REMINDER_AFTER_DAYS = env_int("PRACTICE_REMINDER_AFTER_DAYS", default=3, minimum=1)
 # --- End of practice --------------------------------------------------------------------
+
+# --- Production: observability, shared storage, task recovery ---------------------------
+# One JSON line per request (tandem.lib.observability) and JSON for every other log line in
+# production; LOG_FORMAT=text gives plain lines. The request line names the route, never the
+# path, and the user by id only.
+MIDDLEWARE.insert(0, "tandem.lib.observability.RequestLogMiddleware")
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), default="json" if PRODUCTION else "text")
+# Every handler keeps the token redaction above and gains the request id.
+LOGGING["filters"]["request_id"] = {"()": "tandem.lib.observability.RequestIdFilter"}
+LOGGING["formatters"]["json"] = {"()": "tandem.lib.observability.JsonFormatter"}
+for _handler in LOGGING["handlers"].values():
+    _handler["filters"] = ["request_id", *_handler.get("filters", [])]
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING["handlers"]["server"]["formatter"] = "json"
+# Development keeps its console quiet: runserver already prints each request.
+LOGGING["loggers"]["tandem.request"] = {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}
+
+# /metrics answers only with "Authorization: Bearer <METRICS_TOKEN>"; unset, it is a 404.
+METRICS_TOKEN = env_str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 random characters.")
+
+# Error reports to Sentry, personal data scrubbed first (tandem.lib.sentry), when a DSN is set.
+SENTRY_DSN = env_str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from tandem.lib.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=TANDEM_ENV, release=env_str("SENTRY_RELEASE", default=""))
+
+# How long a request waits for a pooled PostgreSQL connection before it gets the 503 page.
+# Each connection is checked (an empty query) as it leaves the pool, so after PostgreSQL
+# restarts no request is handed a dead connection: recovery needs no gunicorn restart.
+if DATABASE_URL:
+    _db["OPTIONS"]["pool"]["timeout"] = env_int("DATABASE_POOL_TIMEOUT", default=10, minimum=1)
+    _db["CONN_HEALTH_CHECKS"] = True  # with the pool: psycopg's check_connection on each checkout
+
+# A task claimed longer ago than this is taken to have lost its worker:
+# `manage.py requeue_stalled_tasks` puts it back in the queue (see tandem.lib.outbox).
+TASKS_STALLED_AFTER_SECONDS = env_int("TASKS_STALLED_AFTER_SECONDS", default=600, minimum=1)
+
+# Uploads (therapist photos) must be on storage every web server shares once there are several:
+# a shared folder (NFS, a mounted volume) through MEDIA_ROOT, or an S3-compatible bucket with
+# django-storages, e.g. MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and
+# MEDIA_STORAGE_OPTIONS={"bucket_name": "tandem-media", "endpoint_url": "https://…"}.
+STORAGES["default"] = {
+    "BACKEND": env_str(
+        "MEDIA_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": env_json("MEDIA_STORAGE_OPTIONS", default={}),
+}
+# Behind a reverse proxy every request comes from the proxy's address: allauth's per-address
+# login limit must read the visitor's address from X-Forwarded-For, trusting this many proxies.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0, minimum=0)
+# --- End of production ------------------------------------------------------------------

@@ -3,10 +3,11 @@ and match therapists to a result or to answers (scored here, then handed to the 
 
 from __future__ import annotations
 
+import json
 from numbers import Integral
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
@@ -14,6 +15,8 @@ from pydantic import Field
 from tandem.assessments.flow import check_flow
 from tandem.directory.api import MatchListOut, PreferencesIn, input_errors, match_listing
 from tandem.instruments import Instrument, UnknownInstrument, library
+from tandem.instruments.fhir import questionnaire
+from tandem.lib.api_refusals import BODY_REFUSALS, Refusal, refusals
 
 router = Router(tags=["instruments"])
 
@@ -59,13 +62,10 @@ class BadItem(Schema):
     allowed: list[int]
 
 
-class ScoreRefusal(Schema):
-    detail: str
-    errors: list[BadItem]
-
-
-class NotFound(Schema):
-    detail: str
+class ScoreRefusal(Refusal):
+    errors: list[BadItem] = Field(
+        default_factory=list, description="When answers cannot be scored: each bad item."
+    )
 
 
 def _instrument(slug: str) -> Instrument:
@@ -94,7 +94,7 @@ def list_instruments(request: HttpRequest) -> list[dict[str, Any]]:
     return [_summary(instrument) for instrument in library.all()]
 
 
-@router.get("/instruments/{slug}", response={200: InstrumentDetail, 404: NotFound})
+@router.get("/instruments/{slug}", response={200: InstrumentDetail, **refusals(404)})
 def instrument_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     """One instrument with its items (and its companions' items), each with scale and keying."""
     flow = check_flow(_instrument(slug).slug)
@@ -124,9 +124,20 @@ def instrument_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     return {**_summary(flow.instrument), "items": items}
 
 
+@router.get("/instruments/{slug}/fhir", response={200: dict[str, Any], **refusals(404)})
+def instrument_fhir(request: HttpRequest, slug: str) -> HttpResponse:
+    """The instrument as a FHIR R4 Questionnaire (``application/fhir+json``).
+
+    Items carry linkIds, answer options codes and values, the scales they count towards as
+    ``code`` entries and reverse keying as an extension; see docs/instruments.md.
+    """
+    body = json.dumps(questionnaire(_instrument(slug)), ensure_ascii=False)
+    return HttpResponse(body, content_type="application/fhir+json; charset=utf-8")
+
+
 @router.post(
     "/instruments/{slug}/score",
-    response={200: dict[str, Any], 404: NotFound, 422: ScoreRefusal},
+    response={200: dict[str, Any], **refusals(*BODY_REFUSALS, 404), 422: ScoreRefusal},
 )
 def score(request: HttpRequest, slug: str, payload: ScoreIn) -> Any:
     """Score answers with the instrument's companions (e.g. safety). Nothing is stored.
@@ -182,7 +193,12 @@ def _score_answers(instrument: str, answers: dict[str, int | None]) -> dict[str,
         raise input_errors("body", {where: [str(message)]}) from None
 
 
-@router.post("/match", response=MatchListOut, url_name="match", tags=["directory"])
+@router.post(
+    "/match",
+    response={200: MatchListOut, **refusals(*BODY_REFUSALS)},
+    url_name="match",
+    tags=["directory"],
+)
 def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
     """Rank therapists for a result (or answers to score) and preferences, with reasons."""
     if payload.result is not None and payload.answers is not None:

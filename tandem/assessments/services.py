@@ -19,7 +19,7 @@ from tandem.assessments.models import (
     ResponseStatus,
     claim_hash,
 )
-from tandem.instruments import library
+from tandem.instruments import UnknownInstrument, fhir, library
 from tandem.lib import crypto
 
 if TYPE_CHECKING:
@@ -207,6 +207,42 @@ def export_responses(user: User) -> list[dict[str, Any]]:
         }
         for response in Response.objects.owned_by(user).order_by("started_at", "pk")
     ]
+
+
+def export_results_fhir(user: User) -> dict[str, Any]:
+    """The person's completed checks as one FHIR R4 Bundle (type ``collection``).
+
+    Per response: a QuestionnaireResponse of the instrument (and one of each companion
+    answered, e.g. safety) and Observations of the scores, style and raised flags that
+    reference it; see tandem.instruments.fhir. A response to a version no longer in the
+    library is left out of the bundle (its answers and result are in the ``assessments``
+    section all the same).
+    """
+    entries: list[dict[str, Any]] = []
+    for response in (
+        Response.objects.owned_by(user)
+        .filter(status=ResponseStatus.COMPLETED)
+        .order_by("started_at", "pk")
+    ):
+        try:
+            instrument = library.get(response.instrument_slug, response.instrument_version)
+        except UnknownInstrument:
+            continue
+        companions = [library.get(slug) for slug in instrument.companions]
+        answers = response.answers
+        entries += fhir.bundle_entries(
+            instrument,
+            answers,
+            instrument.score(answers, companions=companions),
+            key=str(response.public_id),
+            companions=companions,
+            authored=response.completed_at.isoformat() if response.completed_at else None,
+        )
+    return fhir.collection(entries)
+
+
+def erase_nothing_more(user: User) -> None:
+    """The FHIR bundle is built from the responses, which ``erase_responses`` deletes."""
 
 
 def erase_responses(user: User) -> None:

@@ -31,14 +31,11 @@ from tandem.booking.services import (
 )
 from tandem.booking.slots import Diary, within_reach
 from tandem.directory.models import TherapistProfile
+from tandem.lib.api_refusals import WRITE_REFUSALS, refusals
 
 router = Router(tags=["booking"])
 
 MAX_RANGE_DAYS = 62
-
-
-class Detail(Schema):
-    detail: str
 
 
 class SlotOut(Schema):
@@ -105,8 +102,8 @@ def _out(booking: Booking) -> BookingOut:
 def _zone(name: str) -> ZoneInfo:
     try:
         validate_time_zone(name)
-    except ValidationError:
-        raise HttpError(422, f"{name!r} is not a time zone name we know.") from None
+    except ValidationError as error:
+        raise HttpError(422, error.messages[0]) from None
     return ZoneInfo(name)
 
 
@@ -140,7 +137,7 @@ def _aware(instant: datetime) -> datetime:
 
 @router.get(
     "/therapists/{slug}/slots",
-    response={200: SlotsOut, 404: Detail, 422: Detail},
+    response={200: SlotsOut, **refusals(404, 422)},
     url_name="therapist_slots",
 )
 def therapist_slots(
@@ -202,7 +199,7 @@ def _booking_for(request: HttpRequest, public_id: uuid.UUID) -> tuple[Booking, s
 @router.post(
     "/bookings",
     auth=django_auth,
-    response={201: BookingOut, 403: Detail, 404: Detail, 409: Detail, 422: Detail},
+    response={201: BookingOut, **refusals(*WRITE_REFUSALS)},
     url_name="bookings",
 )
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[BookingOut]:
@@ -238,7 +235,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[BookingOu
 @router.post(
     "/bookings/{public_id}/cancel",
     auth=django_auth,
-    response={200: BookingOut, 404: Detail, 409: Detail, 422: Detail},
+    response={200: BookingOut, **refusals(*WRITE_REFUSALS)},
     url_name="booking_cancel",
 )
 def cancel_booking(request: HttpRequest, public_id: uuid.UUID, payload: ReasonIn) -> BookingOut:
@@ -253,7 +250,7 @@ def cancel_booking(request: HttpRequest, public_id: uuid.UUID, payload: ReasonIn
 @router.post(
     "/bookings/{public_id}/reschedule",
     auth=django_auth,
-    response={200: BookingOut, 404: Detail, 409: Detail, 422: Detail},
+    response={200: BookingOut, **refusals(*WRITE_REFUSALS)},
     url_name="booking_reschedule",
 )
 def reschedule_booking(

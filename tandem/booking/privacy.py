@@ -7,7 +7,7 @@ the clients' data, so they stay out of it.
 
 Erasure of a client: their future sessions are cancelled (the therapist is told the time and
 nothing else); past sessions stay in the therapist's records as a minimal entry (time and
-session type) with the client's link, name, note and reasons emptied.
+session type) with the client's link, name, time zone, note and reasons emptied.
 Erasure of a therapist: future sessions are cancelled and the clients told; past sessions stay
 in the clients' records under the therapist's name, which was public.
 """
@@ -37,10 +37,16 @@ if TYPE_CHECKING:
 __all__ = ["erase_bookings", "export_bookings"]
 
 
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant else None
+
+
 def _client_booking(booking: Booking) -> dict[str, Any]:
     return {
         "id": str(booking.public_id),
         "therapist": booking.therapist_name,
+        "client_name": booking.client_name,
+        "client_time_zone": booking.client_time_zone,
         "session": booking.session_name,
         "format": booking.format,
         "price_minor": booking.price_minor,
@@ -50,6 +56,9 @@ def _client_booking(booking: Booking) -> dict[str, Any]:
         "status": booking.status,
         "note": booking.client_note,
         "created_at": booking.created_at.isoformat(),
+        "confirmed_at": _iso(booking.confirmed_at),
+        "reminder_24h_sent_at": _iso(booking.reminder_24h_sent_at),
+        "reminder_1h_sent_at": _iso(booking.reminder_1h_sent_at),
         "cancelled_at": booking.cancelled_at.isoformat() if booking.cancelled_at else None,
         "cancelled_by": booking.cancelled_by or None,
         "cancel_reason": booking.cancel_reason,
@@ -92,6 +101,9 @@ def export_bookings(user: User) -> dict[str, Any]:
                 "therapist": entry.therapist.name,
                 "session": entry.session_type.name,
                 "status": entry.status,
+                "wanted_before": _iso(entry.wanted_before),
+                "offered_start": _iso(entry.offered_start),
+                "offer_expires_at": _iso(entry.offer_expires_at),
                 "joined_at": entry.created_at.isoformat(),
             }
             for entry in WaitlistEntry.objects.filter(client=user).select_related(
@@ -145,7 +157,8 @@ def erase_bookings(user: User) -> None:
     _cancel_all(Booking.objects.filter(client=user), "client", now, notify=Party.THERAPIST)
     mine = Booking.objects.filter(client=user)
     BookingEvent.objects.filter(booking__in=mine).update(reason="")
-    mine.update(client=None, client_name="", client_note="", cancel_reason="")
+    # The zone says where the client lives, roughly: it goes with their name.
+    mine.update(client=None, client_name="", client_time_zone="", client_note="", cancel_reason="")
     # Future sessions as a therapist: cancelled, the clients told.
     _cancel_all(Booking.objects.filter(therapist__user=user), "therapist", now, notify=Party.CLIENT)
     WaitlistEntry.objects.filter(client=user).delete()

@@ -131,6 +131,10 @@ def _refresh_soonest(profile_id: int | None) -> None:
         _after_commit(lambda: refresh_next_free([profile_id]))
 
 
+def _booking_with_key(client: User, idempotency_key: uuid.UUID) -> Booking | None:
+    return Booking.objects.filter(client=client, idempotency_key=idempotency_key).first()
+
+
 def booking_create(
     *,
     slot_start: datetime,
@@ -153,10 +157,8 @@ def booking_create(
     daily cap) or the client has another session then; ``BookingRefused`` otherwise.
     """
     now = now or timezone.now()
-    if idempotency_key is not None:
-        existing = Booking.objects.filter(client=client, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    if idempotency_key is not None and (existing := _booking_with_key(client, idempotency_key)):
+        return existing
     profile = session_type.therapist
     if not session_type.is_active or not profile.is_public:
         raise BookingRefused("This therapist is not taking bookings for that session.")
@@ -171,6 +173,13 @@ def booking_create(
     try:
         with transaction.atomic():
             _lock_settings(profile.pk)
+            # Same key again, now with the lock held: a submit sent at the same moment as
+            # this one may have booked while we waited, and its booking is the answer here
+            # too, not "taken" (which it is, by this very client).
+            if idempotency_key is not None and (
+                existing := _booking_with_key(client, idempotency_key)
+            ):
+                return existing
             settings_row = BookingSettings.objects.filter(therapist=profile).first()
             if settings_row is None:
                 raise SlotTaken("This therapist has not opened their diary yet.")
@@ -211,12 +220,8 @@ def booking_create(
                 at=now,
             )
     except IntegrityError as error:
-        if idempotency_key is not None:
-            existing = Booking.objects.filter(
-                client=client, idempotency_key=idempotency_key
-            ).first()
-            if existing is not None:
-                return existing
+        if idempotency_key is not None and (existing := _booking_with_key(client, idempotency_key)):
+            return existing
         if _client_clash(client, slot_start, ends_at):
             raise SlotTaken(CLIENT_CLASH) from error
         raise SlotTaken(TAKEN) from error

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
 
 from tandem.booking import emails
 from tandem.booking.background import Worker
 from tandem.booking.models import Booking, Party, WaitlistEntry
 from tandem.booking.services import REMINDERS, claim_reminder
+from tandem.lib.outbox import send_once
 
 __all__ = [
     "WORKER",
@@ -37,11 +38,13 @@ def _booking(pk: int) -> Booking | None:
     )
 
 
-@task(queue_name="email")
-def send_booking_email(booking_id: int, name: str, party: str) -> None:
+@task(queue_name="email", takes_context=True)
+def send_booking_email(context: TaskContext, booking_id: int, name: str, party: str) -> bool:
+    """Send one booking email, once even if a dead worker's task is run again (outbox.py)."""
     booking = _booking(booking_id)
-    if booking is not None:
-        _EMAILS[name](booking, party)
+    if booking is None:
+        return False
+    return send_once(f"task:{context.task_result.id}", lambda: _EMAILS[name](booking, party))
 
 
 @task(queue_name="email")

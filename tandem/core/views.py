@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
@@ -43,11 +47,80 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page: rendered from settings alone, since the database may be what failed."""
-    html = loader.get_template("500.html").render(
-        {"QUICK_EXIT_URL": settings.QUICK_EXIT_URL, "HELPLINES": settings.HELPLINES}
+# Seconds a browser or proxy is told to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
+
+
+# Set once this process has seen every migration applied: code cannot un-apply them.
+_migrations_applied = False
+
+
+def _unapplied_migrations() -> int:
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+@never_cache
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Ready for traffic: the database answers, the cache answers, and no migration is pending.
+
+    A load balancer sends requests only to a server that is ready; /healthz, which asks only
+    the database, stays the cheaper liveness probe.
+    """
+    global _migrations_applied
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError:
+        checks["database"] = "not answering"
+    try:
+        probe = f"readyz:{id(request)}"
+        cache.set(probe, "1", timeout=10)
+        checks["cache"] = "ok" if cache.get(probe) == "1" else "not storing"
+        cache.delete(probe)
+    except Exception:  # the Redis client raises its own ConnectionError, TimeoutError, ...
+        checks["cache"] = "not answering"
+    if checks["database"] == "ok" and not _migrations_applied:
+        try:
+            pending = _unapplied_migrations()
+        except DatabaseError:
+            checks["migrations"] = "unknown"
+        else:
+            _migrations_applied = pending == 0
+            checks["migrations"] = "ok" if pending == 0 else f"{pending} not applied"
+    elif _migrations_applied:
+        checks["migrations"] = "ok"
+    else:
+        checks["migrations"] = "unknown"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503
     )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page: rendered from settings alone, since the database may be what failed.
+
+    When the error is the database not answering (stopped, restarting, failing over, its
+    pool exhausted), it is a 503 saying so, with Retry-After: the page is the same shell, and
+    nothing about the failure is shown.
+    """
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    html = loader.get_template("500.html").render(
+        {
+            "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+            "HELPLINES": settings.HELPLINES,
+            "unavailable": unavailable,
+        }
+    )
+    if unavailable:
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(html)
 
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from tandem.directory.models import TherapistProfile, TierRule, VerificationDecision
+from tandem.directory.services import send_back_if_checked_facts_changed
 
 
 @admin.register(TierRule)
@@ -45,6 +46,18 @@ class TherapistProfileAdmin(admin.ModelAdmin[TherapistProfile]):
     readonly_fields = ["status", "tier", "submitted_at", "verified_at", "lowest_fee_minor"]
     inlines = [DecisionInline]
     show_full_result_count = False
+
+    def save_model(
+        self, request: HttpRequest, obj: TherapistProfile, form: Any, change: bool
+    ) -> None:
+        # An edit here of what a verifier checks (name, registration, qualifications) is no
+        # decision: the profile goes back to the queue, where the decision is recorded.
+        if change and send_back_if_checked_facts_changed(profile=obj, changed=form.changed_data):
+            self.message_user(
+                request,
+                "The checked details changed: the profile is back in the verification queue.",
+            )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(VerificationDecision)

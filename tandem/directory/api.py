@@ -23,6 +23,7 @@ from tandem.directory.matching import MatchPreferences, match_therapists, needs_
 from tandem.directory.models import Gender, TherapistProfile
 from tandem.directory.search import SearchParams, available_sorts, search_profiles
 from tandem.directory.vocab import LANGUAGES, SPECIALTIES
+from tandem.lib.api_refusals import refusals
 
 router = Router(tags=["directory"])
 
@@ -143,7 +144,7 @@ def input_errors(where: str, errors: dict[str, list[str]]) -> ValidationError:
     )
 
 
-@router.get("/therapists", response=SearchOut, url_name="therapists")
+@router.get("/therapists", response={200: SearchOut, **refusals(422)}, url_name="therapists")
 def list_therapists(request: HttpRequest, filters: Query[SearchIn]) -> dict[str, Any]:  # type: ignore[valid-type]
     """Search public profiles: the same filters, sorts and pages as the search page."""
     data = {key: value for key, value in filters.dict().items() if value not in ("", False)}  # type: ignore[attr-defined]
@@ -169,7 +170,11 @@ def list_therapists(request: HttpRequest, filters: Query[SearchIn]) -> dict[str,
     }
 
 
-@router.get("/therapists/{slug}", response=TherapistDetailOut, url_name="therapist")
+@router.get(
+    "/therapists/{slug}",
+    response={200: TherapistDetailOut, **refusals(404, 422)},
+    url_name="therapist",
+)
 def get_therapist(request: HttpRequest, slug: str) -> dict[str, Any]:
     """One public profile; 404 for anything not verified."""
     profile = TherapistProfile.objects.public().filter(slug=slug).first()

@@ -78,6 +78,7 @@ def export_profile(user: User) -> dict[str, Any] | None:
         "accepting_new_clients": profile.accepting_new_clients,
         "tier": profile.tier,
         "created_at": profile.created_at.isoformat(),
+        "updated_at": profile.updated_at.isoformat(),
         "submitted_at": profile.submitted_at.isoformat() if profile.submitted_at else None,
         "verified_at": profile.verified_at.isoformat() if profile.verified_at else None,
         "decisions": [_decision(decision) for decision in profile.decisions.all()],

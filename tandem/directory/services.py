@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -18,7 +19,18 @@ from tandem.directory.tasks import send_verification_decision
 if TYPE_CHECKING:
     from tandem.accounts.models import User
 
-__all__ = ["InvalidTransition", "decide", "submit_profile"]
+__all__ = [
+    "CHECKED_FIELDS",
+    "InvalidTransition",
+    "decide",
+    "send_back_if_checked_facts_changed",
+    "submit_profile",
+]
+
+# What a verifier checks against the register. A verified profile that changes any of them
+# is checked again before it is public, wherever the change is made (the therapist's own
+# form or the admin), and that check is a recorded decision like the first.
+CHECKED_FIELDS = frozenset({"name", "registration_body", "registration_number", "qualifications"})
 
 # What each decision does to the profile.
 _OUTCOME = {
@@ -43,6 +55,21 @@ def submit_profile(*, profile: TherapistProfile) -> TherapistProfile:
             raise InvalidTransition("This profile has already been sent for verification.")
     profile.refresh_from_db()
     return profile
+
+
+def send_back_if_checked_facts_changed(
+    *, profile: TherapistProfile, changed: Iterable[str]
+) -> bool:
+    """Put a verified ``profile`` whose checked facts are among ``changed`` back in the queue.
+
+    Changes the instance only; the caller saves it with the rest of the edit, in the same
+    transaction. Returns whether it was sent back.
+    """
+    if profile.status != ProfileStatus.VERIFIED or not CHECKED_FIELDS & set(changed):
+        return False
+    profile.status = ProfileStatus.SUBMITTED
+    profile.submitted_at = timezone.now()
+    return True
 
 
 def decide(

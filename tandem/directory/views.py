@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -153,8 +152,16 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=instance)
         if form.is_valid():
-            _save_profile(form, created=own is None)
-            messages.success(request, "Your profile is saved. Preview it, then send it to us.")
+            _profile, sent_back = _save_profile(form, created=own is None)
+            if sent_back:
+                messages.info(
+                    request,
+                    "Your profile is saved. You changed your name, registration or "
+                    "qualifications, so we check your profile again against the register; "
+                    "it is hidden from the directory until we have.",
+                )
+            else:
+                messages.success(request, "Your profile is saved. Preview it, then send it to us.")
             return redirect("directory:my_profile")
         status = 400
     else:
@@ -168,21 +175,18 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _save_profile(form: ProfileForm, *, created: bool) -> TherapistProfile:
-    registration_changed = not created and bool(
-        {"registration_body", "registration_number"} & set(form.changed_data)
-    )
+def _save_profile(form: ProfileForm, *, created: bool) -> tuple[TherapistProfile, bool]:
+    """Save the form; returns the profile and whether it went back to the verifiers."""
     with transaction.atomic():
         profile = form.save(commit=False)
-        if registration_changed and profile.status == ProfileStatus.VERIFIED:
-            # A new registration has to be checked again before the profile is public.
-            profile.status = ProfileStatus.SUBMITTED
-            profile.submitted_at = timezone.now()
+        sent_back = not created and services.send_back_if_checked_facts_changed(
+            profile=profile, changed=form.changed_data
+        )
         profile.save()
         if form.replaced_photo:
             storage, name = profile.photo.storage, form.replaced_photo
             transaction.on_commit(lambda: storage.delete(name))
-    return profile
+    return profile, sent_back
 
 
 @require_safe

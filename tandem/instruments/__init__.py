@@ -16,13 +16,16 @@ See ``docs/instruments.md`` for the definition format and the command line.
 
 from __future__ import annotations
 
-from tandem.instruments import library
+from tandem.instruments import (
+    _threads,  # noqa: F401 (first: before NumPy is imported)
+    library,
+)
 from tandem.instruments.catalogue import Library
 from tandem.instruments.couples import BalanceComparison, PartnerComparison, compare_partners
 from tandem.instruments.definition import (
     DEFAULT_NOTICE,
     Band,
-    Instrument,
+    InstrumentDefinition,
     Item,
     ResponseScale,
     Scale,
@@ -36,6 +39,7 @@ from tandem.instruments.errors import (
     InstrumentError,
     UnknownInstrument,
 )
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.psychometrics import (
     InsufficientData,
     ReliableChange,
@@ -73,6 +77,7 @@ __all__ = [
     "DefinitionError",
     "IndexResult",
     "Instrument",
+    "InstrumentDefinition",
     "InstrumentError",
     "InsufficientData",
     "Item",

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from tandem.instruments.definition import Instrument, Strategy
+from tandem.instruments.definition import Strategy
 from tandem.instruments.errors import DefinitionError, UnknownInstrument
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.results import Result
 from tandem.instruments.validation import load_instrument, load_strategies
 

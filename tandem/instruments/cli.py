@@ -2,11 +2,13 @@
 
 Commands:
     list                              the instruments in the library
-    show SLUG [--json]                a whole definition, each item with its scale and keying
+    show SLUG [--json|--fhir]         a whole definition, each item with its scale and keying
     validate [FILE...]                check definition files (default: the whole library)
+    schema [--write]                  the JSON Schema of definition files
     take SLUG                         answer an instrument in the terminal, then see the result
-    score SLUG FILE.csv [--out FILE]  score one respondent per row
-    stats SLUG FILE.csv               reliability and item statistics of many responses
+    score SLUG FILE [--out FILE] [--format csv|json-lines] [--fhir-out DIR]
+                                      score one respondent per row (.csv, .csv.gz, Parquet)
+    stats SLUG FILE                   reliability and item statistics of many responses
 
 Exit status: 0 when all is well, 1 for bad data (an invalid definition, a bad row), 2 for bad
 usage (unknown command or instrument, a missing file).
@@ -15,22 +17,30 @@ usage (unknown command or instrument, a missing file).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-import numpy as np
-
 from tandem.instruments.catalogue import DEFAULT_FOLDER, STRATEGIES_FILE, Library
-from tandem.instruments.definition import Instrument, Item
+from tandem.instruments.definition import Item
 from tandem.instruments.errors import DefinitionError, UnknownInstrument
-from tandem.instruments.psychometrics import reliability_report
-from tandem.instruments.results import Result
+from tandem.instruments.fhir import bundle_entries, collection, questionnaire
+from tandem.instruments.format import SCHEMA_FILE, schema_text
+from tandem.instruments.instrument import Instrument
+from tandem.instruments.psychometrics import ReliabilityAccumulator
+from tandem.instruments.results import BatchResult, Result
+from tandem.instruments.scoring import score_matrix
+from tandem.instruments.tables import (
+    AnswerChunk,
+    AnswerTable,
+    ResultWriter,
+    TableError,
+    result_columns,
+)
 from tandem.instruments.validation import load_instrument, load_strategies
 
 __all__ = ["EXIT_BAD_DATA", "EXIT_BAD_USAGE", "EXIT_OK", "main"]
@@ -38,9 +48,6 @@ __all__ = ["EXIT_BAD_DATA", "EXIT_BAD_USAGE", "EXIT_OK", "main"]
 EXIT_OK = 0
 EXIT_BAD_DATA = 1
 EXIT_BAD_USAGE = 2
-
-#: Columns of a CSV file that identify a respondent rather than answer an item.
-ID_COLUMNS = ("id", "respondent")
 
 
 class _UsageError(Exception):
@@ -64,17 +71,41 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("slug")
     show.add_argument("--version", type=int, default=None)
     show.add_argument("--json", action="store_true", help="print the definition as JSON")
+    show.add_argument(
+        "--fhir", action="store_true", help="print it as a FHIR R4 Questionnaire (JSON)"
+    )
     validate = commands.add_parser("validate", help="check definition files")
     validate.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    schema = commands.add_parser("schema", help="print the JSON Schema of definition files")
+    schema.add_argument(
+        "--write", action="store_true", help=f"write it to {SCHEMA_FILE.name} in the package"
+    )
     take = commands.add_parser("take", help="answer an instrument in the terminal")
     take.add_argument("slug")
-    score = commands.add_parser("score", help="score a CSV file, one respondent per row")
+    score = commands.add_parser(
+        "score", help="score a file of answers (.csv, .csv.gz, .parquet), one respondent per row"
+    )
     score.add_argument("slug")
-    score.add_argument("file", type=Path, metavar="FILE.csv")
-    score.add_argument("--out", type=Path, default=None, help="write here (default: stdout)")
-    stats = commands.add_parser("stats", help="reliability and item statistics of a CSV file")
+    score.add_argument("file", type=Path, metavar="FILE")
+    score.add_argument(
+        "--out", type=Path, default=None, help="write here ('-' or nothing: standard output)"
+    )
+    score.add_argument(
+        "--format",
+        choices=("csv", "json-lines"),
+        default="csv",
+        help="csv (default) or json-lines: one JSON object per respondent",
+    )
+    score.add_argument(
+        "--fhir-out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write, per respondent, a FHIR R4 Bundle: QuestionnaireResponse + Observations",
+    )
+    stats = commands.add_parser("stats", help="reliability and item statistics of a file")
     stats.add_argument("slug")
-    stats.add_argument("file", type=Path, metavar="FILE.csv")
+    stats.add_argument("file", type=Path, metavar="FILE")
     return parser
 
 
@@ -104,6 +135,10 @@ def _keying(item: Item) -> str:
 
 def _command_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     instrument = _get(library, args.slug, args.version)
+    if args.fhir:
+        json.dump(questionnaire(instrument), out, indent=2, ensure_ascii=False)
+        print(file=out)
+        return EXIT_OK
     if args.json:
         json.dump(instrument.describe(), out, indent=2, ensure_ascii=False)
         print(file=out)
@@ -289,82 +324,13 @@ def _command_take(library: Library, slug: str, stdin: TextIO, out: TextIO) -> in
     return EXIT_OK
 
 
-@dataclass
-class _Table:
-    """Answers read from a CSV file: the rows that could be read, and the problems."""
-
-    matrix: np.ndarray
-    row_numbers: list[int]
-    identifiers: list[str]
-    id_column: str | None
-    problems: list[str]
-    companions: list[Instrument]
-
-
-def _read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as file:
-        reader = csv.DictReader(file)
-        yield from enumerate(reader, start=1)
-
-
-def _read_table(library: Library, instrument: Instrument, path: Path) -> _Table:
-    if not path.exists():
+def _open_table(library: Library, instrument: Instrument, path: Path) -> AnswerTable:
+    if str(path) == "-" or not path.is_file():
         raise _UsageError(f"no such file: {path}")
-    with path.open(newline="", encoding="utf-8-sig") as file:
-        header = next(csv.reader(file), None)
-    if not header:
-        return _Table(np.empty((0, len(instrument.items))), [], [], None, ["the file is empty"], [])
-    available = [instrument, *library.companions_of(instrument)]
-    # A companion is scored when the file has at least one of its items.
-    companions = [
-        block for block in available[1:] if any(item_id in header for item_id in block.item_ids)
-    ]
-    blocks = [instrument, *companions]
-    items = [item for block in blocks for item in block.items]
-    known = {item.id for block in available for item in block.items}
-    id_column = next((name for name in header if name in ID_COLUMNS), None)
-    problems = [
-        f"unknown column {name!r}: not an item of {instrument.slug} or its companions"
-        for name in header
-        if name not in known and name != id_column
-    ]
-    if problems:
-        return _Table(np.empty((0, len(items))), [], [], id_column, problems, companions)
-    rows: list[list[float]] = []
-    numbers: list[int] = []
-    identifiers: list[str] = []
-    for number, row in _read_rows(path):
-        values: list[float] = []
-        problem = None
-        if None in row:
-            problem = "more cells than columns in the header"
-        for item in items:
-            if problem:
-                break
-            cell = (row.get(item.id) or "").strip()
-            if not cell:
-                values.append(math.nan)
-                continue
-            try:
-                value = int(cell)
-            except ValueError:
-                problem = f"item {item.id!r}: {cell!r} is not a whole number"
-                break
-            if value not in item.response.values:
-                problem = (
-                    f"item {item.id!r}: {value} is not an allowed value; "
-                    f"allowed: {item.response.describe_values()}"
-                )
-                break
-            values.append(float(value))
-        if problem:
-            problems.append(f"row {number} (line {number + 1}): {problem}")
-            continue
-        rows.append(values)
-        numbers.append(number)
-        identifiers.append((row.get(id_column) or "") if id_column else "")
-    matrix = np.array(rows, dtype=float) if rows else np.empty((0, len(items)))
-    return _Table(matrix, numbers, identifiers, id_column, problems, companions)
+    try:
+        return AnswerTable.open(path, instrument, available=library.companions_of(instrument))
+    except TableError as error:
+        raise _UsageError(str(error)) from error
 
 
 def _report_problems(problems: Sequence[str], err: TextIO) -> None:
@@ -372,37 +338,96 @@ def _report_problems(problems: Sequence[str], err: TextIO) -> None:
         print(problem, file=err)
 
 
+@contextmanager
+def _target(out_path: Path | None, out: TextIO) -> Iterator[object]:
+    """Where results go: a file opened for bytes, or standard output (bytes when it can)."""
+    if out_path is not None and str(out_path) != "-":
+        with out_path.open("wb") as file:
+            yield file
+        return
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None:
+        out.flush()
+        yield buffer
+        buffer.flush()
+        return
+    yield out
+
+
 def _command_score(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     instrument = _get(library, args.slug)
-    table = _read_table(library, instrument, args.file)
-    _report_problems(table.problems, err)
-    if table.matrix.shape[0] == 0 and table.problems:
+    table = _open_table(library, instrument, args.file)
+    if table.problems:
+        _report_problems(table.problems, err)
         return EXIT_BAD_DATA
-    batch = instrument.score_many(table.matrix, companions=table.companions)
-    target = args.out.open("w", newline="", encoding="utf-8") if args.out else out
+    if args.fhir_out is not None:
+        if args.fhir_out.exists() and not args.fhir_out.is_dir():
+            raise _UsageError(f"not a folder: {args.fhir_out}")
+        args.fhir_out.mkdir(parents=True, exist_ok=True)
+    scored = bad = 0
     try:
-        writer: csv.DictWriter[str] | None = None
-        for number, identifier, row in zip(
-            table.row_numbers, table.identifiers, batch.rows(), strict=True
+        with (
+            _target(args.out, out) as target,
+            ResultWriter(target, json_lines=args.format == "json-lines") as writer,
         ):
-            record = {"row": number}
-            if table.id_column:
-                record[table.id_column] = identifier  # type: ignore[assignment]
-            record.update(row)
-            if writer is None:
-                writer = csv.DictWriter(target, fieldnames=list(record))
-                writer.writeheader()
-            writer.writerow(record)
-    finally:
-        if args.out:
-            target.close()
-    scored = len(batch)
-    print(
-        f"scored {scored} row{'s' if scored != 1 else ''}; "
-        f"{len(table.problems)} could not be scored",
-        file=err,
-    )
-    return EXIT_BAD_DATA if table.problems else EXIT_OK
+            for chunk in table.chunks():
+                _report_problems(chunk.problems, err)
+                bad += len(chunk.problems)
+                if not len(chunk.rows):
+                    continue
+                # The reader has checked every value already.
+                batch = score_matrix(
+                    instrument, chunk.matrix, companions=table.companions, check_values=False
+                )
+                writer.write(
+                    result_columns(
+                        batch,
+                        chunk.rows,
+                        chunk.identifiers,
+                        table.id_column,
+                        as_text=not writer.json_lines,
+                    )
+                )
+                if args.fhir_out is not None:
+                    _write_fhir(args.fhir_out, table, chunk, batch)
+                scored += len(batch)
+    except TableError as error:
+        print(f"error: {error}", file=err)
+        return EXIT_BAD_DATA
+    print(f"scored {scored} row{'s' if scored != 1 else ''}; {bad} could not be scored", file=err)
+    return EXIT_BAD_DATA if bad or not scored else EXIT_OK
+
+
+def _write_fhir(folder: Path, table: AnswerTable, chunk: AnswerChunk, batch: BatchResult) -> None:
+    """One FHIR Bundle per respondent: ROW.json, or ID.json when the file has an id column."""
+    item_ids = [item.id for item in table.items]
+    identifiers = chunk.identifiers.to_pylist() if chunk.identifiers is not None else None
+    for position, row in enumerate(chunk.rows.tolist()):
+        respondent = identifiers[position] if identifiers else None
+        answers = {
+            item_id: int(value)
+            for item_id, value in zip(item_ids, chunk.matrix[position].tolist(), strict=True)
+            if not math.isnan(value)
+        }
+        name = _safe_name(respondent) if respondent else f"row-{row}"
+        bundle = collection(
+            bundle_entries(
+                batch.instrument,
+                answers,
+                batch.result(position),
+                key=f"{table.path.name}|{row}",
+                companions=table.companions,
+                respondent=respondent,
+            )
+        )
+        (folder / f"{name}.json").write_text(
+            json.dumps(bundle, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
+
+
+def _safe_name(identifier: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_." else "_" for c in identifier).strip(".")
+    return cleaned[:100] or "respondent"
 
 
 def _figure(value: float | None, digits: int = 3) -> str:
@@ -411,16 +436,29 @@ def _figure(value: float | None, digits: int = 3) -> str:
 
 def _command_stats(library: Library, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     instrument = _get(library, args.slug)
-    table = _read_table(library, instrument, args.file)
-    _report_problems(table.problems, err)
-    if table.matrix.shape[0] == 0 and table.problems:
+    table = _open_table(library, instrument, args.file)
+    if table.problems:
+        _report_problems(table.problems, err)
         return EXIT_BAD_DATA
-    own = table.matrix[:, : len(instrument.items)]
+    accumulator = ReliabilityAccumulator(instrument)
+    responses = bad = 0
+    own = len(instrument.items)
+    try:
+        for chunk in table.chunks():
+            _report_problems(chunk.problems, err)
+            bad += len(chunk.problems)
+            accumulator.add(chunk.matrix[:, :own])
+            responses += len(chunk.rows)
+    except TableError as error:
+        print(f"error: {error}", file=err)
+        return EXIT_BAD_DATA
+    if not responses and bad:
+        return EXIT_BAD_DATA
     print(
-        f"{instrument.title} ({instrument.slug} v{instrument.version}): {own.shape[0]} responses",
+        f"{instrument.title} ({instrument.slug} v{instrument.version}): {responses} responses",
         file=out,
     )
-    for scale in reliability_report(instrument, own):
+    for scale in accumulator.report():
         print(
             f"\n{scale.scale}: n={scale.respondents} complete, mean {_figure(scale.mean, 1)}, "
             f"SD {_figure(scale.sd, 1)}, alpha {_figure(scale.alpha)}, "
@@ -438,7 +476,7 @@ def _command_stats(library: Library, args: argparse.Namespace, out: TextIO, err:
                 f"alpha if dropped {_figure(dropped)}",
                 file=out,
             )
-    return EXIT_BAD_DATA if table.problems else EXIT_OK
+    return EXIT_BAD_DATA if bad else EXIT_OK
 
 
 def main(
@@ -471,6 +509,13 @@ def main(
             return _command_show(library, args, out)
         if args.command == "validate":
             return _command_validate(library, args.files, out)
+        if args.command == "schema":
+            if args.write:
+                SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
+                print(f"wrote {SCHEMA_FILE}", file=out)
+            else:
+                out.write(schema_text())
+            return EXIT_OK
         if args.command == "take":
             return _command_take(library, args.slug, stdin or sys.stdin, out)
         if args.command == "score":

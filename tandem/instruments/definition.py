@@ -1,26 +1,20 @@
 """The parts of an instrument definition, as loaded and validated from its YAML file.
 
-These classes are plain, frozen data. :class:`Instrument` adds the operations a caller needs:
-scoring one response (:meth:`Instrument.score`), scoring many
-(:meth:`Instrument.score_many`), and describing itself (:meth:`Instrument.describe`).
-Nothing here is specific to one instrument: every item, scale and rule comes from the file.
+These classes are plain, frozen data, and this module imports nothing of the engine but the
+rules (data too): scoring, results and psychometrics are functions of a definition and import
+it, never the other way round. Nothing here is specific to one instrument: every item, scale
+and rule comes from the file.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
-
-import numpy.typing as npt
+from typing import Any, Literal
 
 from tandem.instruments.rules import Rule
-
-if TYPE_CHECKING:
-    from tandem.instruments.psychometrics import OutcomeChange, ReliableChange
-    from tandem.instruments.results import BatchResult, Result
 
 __all__ = [
     "AUDIENCES",
@@ -31,7 +25,7 @@ __all__ = [
     "FlagDefinition",
     "FlagPlanEffect",
     "Index",
-    "Instrument",
+    "InstrumentDefinition",
     "Item",
     "NextStep",
     "Norm",
@@ -58,8 +52,6 @@ DEFAULT_NOTICE = (
     "feel to you now, and they can change. If anything here worries you, a therapist can "
     "help you make sense of it."
 )
-
-Answers = Mapping[str, "int | None"]
 
 
 @dataclass(frozen=True)
@@ -388,12 +380,12 @@ class Strategy:
 
 
 @dataclass(frozen=True, eq=False)
-class Instrument:
-    """A validated instrument definition.
+class InstrumentDefinition:
+    """A validated instrument definition: plain data.
 
-    Load one with :func:`tandem.instruments.load_instrument` or from the library
-    (``library.get("relating-styles")``). Score one response with :meth:`score`, many with
-    :meth:`score_many`.
+    Scoring is a function of it (:mod:`tandem.instruments.scoring`); the
+    :class:`~tandem.instruments.instrument.Instrument` the library hands out is this data with
+    the operations a caller needs as methods.
     """
 
     slug: str
@@ -436,102 +428,6 @@ class Instrument:
     def item(self, item_id: str) -> Item:
         """Return the item with this id; ``KeyError`` if there is none."""
         return self._items_by_id[item_id]
-
-    def score(self, answers: Answers, *, companions: Sequence[Instrument] = ()) -> Result:
-        """Score one response.
-
-        Parameters:
-            answers: item id to value; ``None`` (or leaving the item out) means not answered.
-                With ``companions``, the answers to their items go in the same mapping.
-            companions: instruments asked together with this one (e.g. ``safety``). Their
-                flags join the result and act on the plan.
-
-        Returns:
-            a :class:`~tandem.instruments.results.Result`.
-
-        Raises:
-            AnswerError: an unknown item id, or a value the item does not allow (the message
-                names the item and its allowed values).
-            AnswerTypeError: a value that is not a whole number or ``None``.
-
-        Example::
-
-            >>> result = instrument.score({"sr1": 4, "sr2": 4, "sr3": 2, "sr4": None})
-            >>> result.scales["self_reliance"].score  # sr3 is reversed: 2 counts as 4
-            75.0
-        """
-        from tandem.instruments.scoring import score_answers
-
-        return score_answers(self, answers, companions=companions)
-
-    def score_many(
-        self, matrix: npt.ArrayLike, *, companions: Sequence[Instrument] = ()
-    ) -> BatchResult:
-        """Score many responses at once, vectorised (no Python loop per respondent).
-
-        Parameters:
-            matrix: one row per respondent, one column per item in :attr:`item_ids` order,
-                followed by each companion's items in its own order; NaN where not answered.
-            companions: instruments whose items follow this one's in ``matrix``.
-
-        Returns:
-            a :class:`~tandem.instruments.results.BatchResult` of arrays, one row per
-            respondent; ``batch.result(i)`` gives respondent ``i``'s full result.
-
-        Raises:
-            AnswerError: a value an item does not allow (naming the row and the item), or a
-                matrix of the wrong width.
-
-        Example::
-
-            >>> batch = instrument.score_many(np.full((3, len(instrument.item_ids)), 3.0))
-            >>> batch.scores.shape
-            (3, 12)
-        """
-        from tandem.instruments.scoring import score_matrix
-
-        return score_matrix(self, matrix, companions=companions)
-
-    def reliable_change(self, scale: str, before: float, after: float) -> ReliableChange:
-        """Judge the change in one scale's score with the reliable change index.
-
-        Uses the scale's ``reliability`` (alpha) and ``norms`` (SD) from the definition; see
-        :func:`tandem.instruments.psychometrics.reliable_change` for the formula.
-
-        Raises:
-            KeyError: the definition has no reliability figure or norm for this scale.
-        """
-        from tandem.instruments.psychometrics import reliable_change
-
-        if scale not in self.reliability or scale not in self.norms:
-            raise KeyError(
-                f"{self.slug} v{self.version} has no reliability and norms for scale {scale!r}"
-            )
-        return reliable_change(
-            before, after, sd=self.norms[scale].sd, reliability=self.reliability[scale].alpha
-        )
-
-    def outcome_change(self, before: float, after: float) -> OutcomeChange:
-        """Judge the change in the outcome scale: improved, recovered, deteriorated or neither.
-
-        See :func:`tandem.instruments.psychometrics.classify_change`.
-
-        Raises:
-            KeyError: the definition names no outcome scale.
-        """
-        from tandem.instruments.psychometrics import classify_change
-
-        if self.outcome is None:
-            raise KeyError(f"{self.slug} v{self.version} names no outcome scale")
-        key = self.outcome.scale
-        return classify_change(
-            before,
-            after,
-            sd=self.norms[key].sd,
-            reliability=self.reliability[key].alpha,
-            better=self.outcome.better,
-            cutoff=self.outcome.cutoff,
-        )
 
     def describe(self) -> dict[str, Any]:
         """Return the whole definition as plain data, each item with its response scale.

@@ -29,13 +29,14 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from tandem.instruments.definition import Instrument
+from tandem.instruments.definition import InstrumentDefinition, Scale
 from tandem.instruments.errors import InstrumentError
 
 __all__ = [
     "CHANGE_STATUSES",
     "InsufficientData",
     "OutcomeChange",
+    "ReliabilityAccumulator",
     "ReliableChange",
     "ScaleReliability",
     "alpha_if_dropped",
@@ -341,7 +342,7 @@ def classify_change(
     return OutcomeChange("improved", change)
 
 
-def keyed_answers(instrument: Instrument, matrix: npt.ArrayLike) -> FloatArray:
+def keyed_answers(instrument: InstrumentDefinition, matrix: npt.ArrayLike) -> FloatArray:
     """Return the answers keyed: reversed items become ``lo + hi - value`` (NaN stays NaN).
 
     ``matrix`` is respondents x the instrument's items, in ``item_ids`` order.
@@ -389,7 +390,125 @@ class ScaleReliability:
     problem: str | None
 
 
-def reliability_report(instrument: Instrument, matrix: npt.ArrayLike) -> list[ScaleReliability]:
+class ReliabilityAccumulator:
+    """Each scale's psychometrics from responses added a chunk at a time, in fixed memory.
+
+    Keeps, per scale, the number of complete responses (every item answered), the sums of
+    their keyed answers and the sums of their cross-products; the covariance matrix follows,
+    and every figure of :func:`reliability_report` comes from it. Sums of small whole numbers
+    are exact in floating point, so adding in chunks gives the same figures as all at once.
+
+    Example::
+
+        >>> accumulator = ReliabilityAccumulator(instrument)
+        >>> for chunk in chunks:
+        ...     accumulator.add(chunk)
+        >>> report = accumulator.report()
+    """
+
+    def __init__(self, instrument: InstrumentDefinition) -> None:
+        self.instrument = instrument
+        position = {item_id: column for column, item_id in enumerate(instrument.item_ids)}
+        self._columns = [
+            [position[item.id] for item in scale.items] for scale in instrument.scales.values()
+        ]
+        self._count = [0 for _ in self._columns]
+        self._sums = [np.zeros(len(columns)) for columns in self._columns]
+        self._products = [np.zeros((len(columns), len(columns))) for columns in self._columns]
+
+    def add(self, matrix: npt.ArrayLike) -> None:
+        """Add responses: respondents x items in ``item_ids`` order, NaN where missing."""
+        keyed = keyed_answers(self.instrument, matrix)
+        for position, (columns, scale) in enumerate(
+            zip(self._columns, self.instrument.scales.values(), strict=True)
+        ):
+            items = keyed[:, columns]
+            # Shifted to start at 0, so the sums stay small whole numbers.
+            complete = items[~np.isnan(items).any(axis=1)] - scale.minimum
+            self._count[position] += int(complete.shape[0])
+            self._sums[position] += complete.sum(axis=0)
+            self._products[position] += complete.T @ complete
+
+    def report(self) -> list[ScaleReliability]:
+        """Return one :class:`ScaleReliability` per scale, in definition order."""
+        return [
+            _scale_reliability(scale, count, sums, products)
+            for scale, count, sums, products in zip(
+                self.instrument.scales.values(),
+                self._count,
+                self._sums,
+                self._products,
+                strict=True,
+            )
+        ]
+
+
+def _from_covariance(covariance: FloatArray, count: int, *, min_items: int = 2) -> FloatArray:
+    if covariance.shape[0] < min_items:
+        raise InsufficientData(f"needs at least {min_items} items, got {covariance.shape[0]}")
+    if count < 3:
+        raise InsufficientData(f"needs at least 3 respondents who answered every item, got {count}")
+    if float(covariance.sum()) <= 0 or np.any(np.diag(covariance) <= 0):
+        raise InsufficientData("an item or the total has no variance")
+    return covariance
+
+
+def _scale_reliability(
+    scale: Scale, count: int, sums: FloatArray, products: FloatArray
+) -> ScaleReliability:
+    k = len(scale.items)
+    mean = sd = alpha = omega = sem = None
+    item_total = dropped = None
+    problem = None
+    covariance = np.zeros((k, k))
+    if count > 1:
+        covariance = (products - np.outer(sums, sums) / count) / (count - 1)
+    # The 0-100 score is linear in the items' sum: 100 * (sum / k - lo) / (hi - lo), with the
+    # answers already shifted by lo.
+    factor = 100.0 / (k * (scale.maximum - scale.minimum))
+    if count:
+        mean = float(factor * sums.sum() / count)
+    if count > 1:
+        sd = float(factor * math.sqrt(max(float(covariance.sum()), 0.0)))
+    try:
+        _from_covariance(covariance, count)
+        alpha = float(k / (k - 1) * (1.0 - np.trace(covariance) / covariance.sum()))
+        diagonal = np.diag(covariance)
+        row_sums = covariance.sum(axis=1)
+        rest_variance = covariance.sum() - 2.0 * row_sums + diagonal
+        item_total = tuple(
+            float(value) for value in (row_sums - diagonal) / np.sqrt(diagonal * rest_variance)
+        )
+        if k >= 3:
+            remaining_trace = np.trace(covariance) - diagonal
+            dropped_alpha = (k - 1) / (k - 2) * (1.0 - remaining_trace / rest_variance)
+            dropped = tuple(float(value) for value in dropped_alpha)
+            scale_sd = np.sqrt(diagonal)
+            correlations = covariance / np.outer(scale_sd, scale_sd)
+            loadings = one_factor_loadings(correlations)
+            omega = float(1.0 - np.sum(1.0 - loadings**2) / correlations.sum())
+        if sd is not None:
+            sem = standard_error_of_measurement(sd, min(max(alpha, 0.0), 1.0))
+    except InsufficientData as error:
+        problem = str(error)
+    return ScaleReliability(
+        scale=scale.key,
+        items=tuple(item.id for item in scale.items),
+        respondents=count,
+        mean=mean,
+        sd=sd,
+        alpha=alpha,
+        omega=omega,
+        sem=sem,
+        item_total=item_total,
+        alpha_if_dropped=dropped,
+        problem=problem,
+    )
+
+
+def reliability_report(
+    instrument: InstrumentDefinition, matrix: npt.ArrayLike
+) -> list[ScaleReliability]:
     """Compute each scale's psychometrics from many responses.
 
     Parameters:
@@ -397,44 +516,9 @@ def reliability_report(instrument: Instrument, matrix: npt.ArrayLike) -> list[Sc
         matrix: respondents x items in ``instrument.item_ids`` order, NaN where missing.
 
     Returns:
-        one :class:`ScaleReliability` per scale, in definition order.
+        one :class:`ScaleReliability` per scale, in definition order. For responses that come
+        in chunks, use :class:`ReliabilityAccumulator`: it gives the same figures.
     """
-    keyed = keyed_answers(instrument, matrix)
-    position = {item_id: column for column, item_id in enumerate(instrument.item_ids)}
-    report = []
-    for scale in instrument.scales.values():
-        columns = [position[item.id] for item in scale.items]
-        items = keyed[:, columns]
-        complete = items[~np.isnan(items).any(axis=1)]
-        scores = 100.0 * (complete.mean(axis=1) - scale.minimum) / (scale.maximum - scale.minimum)
-        mean = float(scores.mean()) if len(scores) else None
-        sd = float(scores.std(ddof=1)) if len(scores) > 1 else None
-        alpha = omega = sem = None
-        item_total = dropped = None
-        problem = None
-        try:
-            alpha = cronbach_alpha(items)
-            item_total = tuple(float(value) for value in item_total_correlations(items))
-            if len(columns) >= 3:
-                dropped = tuple(float(value) for value in alpha_if_dropped(items))
-                omega = omega_total(items)
-            if sd is not None:
-                sem = standard_error_of_measurement(sd, min(max(alpha, 0.0), 1.0))
-        except InsufficientData as error:
-            problem = str(error)
-        report.append(
-            ScaleReliability(
-                scale=scale.key,
-                items=tuple(item.id for item in scale.items),
-                respondents=int(complete.shape[0]),
-                mean=mean,
-                sd=sd,
-                alpha=alpha,
-                omega=omega,
-                sem=sem,
-                item_total=item_total,
-                alpha_if_dropped=dropped,
-                problem=problem,
-            )
-        )
-    return report
+    accumulator = ReliabilityAccumulator(instrument)
+    accumulator.add(matrix)
+    return accumulator.report()

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tandem.instruments.definition import Band, Instrument, NextStep
+from tandem.instruments.definition import Band, InstrumentDefinition, NextStep
 from tandem.instruments.plan import PlanArrays, plan_order
 from tandem.instruments.rules import PATTERNS
 from tandem.instruments.style import style_reasons
@@ -218,8 +218,8 @@ class Result:
     ``plan`` is ordered, most important first. ``flags`` include the companions' flags.
     """
 
-    instrument: Instrument = field(repr=False)
-    companions: tuple[Instrument, ...]
+    instrument: InstrumentDefinition = field(repr=False)
+    companions: tuple[InstrumentDefinition, ...]
     scales: dict[str, ScaleResult]
     indices: dict[str, IndexResult]
     style: StyleProfile | None
@@ -297,8 +297,8 @@ class BatchResult:
         plan: the plan arrays; :meth:`plan_order` orders them.
     """
 
-    instrument: Instrument
-    companions: tuple[Instrument, ...]
+    instrument: InstrumentDefinition
+    companions: tuple[InstrumentDefinition, ...]
     scale_keys: tuple[str, ...]
     scores: FloatArray
     raw: FloatArray

@@ -25,7 +25,7 @@ from numbers import Integral
 import numpy as np
 import numpy.typing as npt
 
-from tandem.instruments.definition import Band, FlagPlanEffect, Instrument
+from tandem.instruments.definition import Band, FlagPlanEffect, InstrumentDefinition
 from tandem.instruments.errors import AnswerError, AnswerTypeError
 from tandem.instruments.plan import PlanArrays, compute_plan
 from tandem.instruments.results import BatchResult, Result
@@ -64,14 +64,16 @@ class _Compiled:
     index_band_edges: tuple[FloatArray, ...]
 
 
-_compiled_cache: weakref.WeakKeyDictionary[Instrument, _Compiled] = weakref.WeakKeyDictionary()
+_compiled_cache: weakref.WeakKeyDictionary[InstrumentDefinition, _Compiled] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def _edges(bands: Sequence[Band]) -> FloatArray:
     return np.array([band.upper for band in bands[:-1]], dtype=float)
 
 
-def _compile(instrument: Instrument) -> _Compiled:
+def _compile(instrument: InstrumentDefinition) -> _Compiled:
     cached = _compiled_cache.get(instrument)
     if cached is not None:
         return cached
@@ -149,7 +151,7 @@ class _Workspace:
 
 
 def _check_values(
-    instrument: Instrument,
+    instrument: InstrumentDefinition,
     compiled: _Compiled,
     block: FloatArray,
     filled: FloatArray,
@@ -206,7 +208,10 @@ class _Scored:
 
 
 def _lookup(
-    instrument: Instrument, scores: FloatArray, index_scores: FloatArray, strengths: FloatArray
+    instrument: InstrumentDefinition,
+    scores: FloatArray,
+    index_scores: FloatArray,
+    strengths: FloatArray,
 ) -> Callable[[str, str], FloatArray]:
     """Return a function giving the column of values for ``(source, key)``."""
     columns = {
@@ -226,16 +231,18 @@ def _lookup(
 
 
 def _score_block(
-    instrument: Instrument,
+    instrument: InstrumentDefinition,
     compiled: _Compiled,
     block: FloatArray,
     workspace: _Workspace,
     first_row: int,
+    check_values: bool = True,
 ) -> _Scored:
     """Score a block of rows of one instrument's answers (NaN where not answered)."""
     size = block.shape[0]
     missing, filled = workspace.prepare(block, compiled.lo)
-    _check_values(instrument, compiled, block, filled, workspace.scratch[:size], first_row)
+    if check_values:
+        _check_values(instrument, compiled, block, filled, workspace.scratch[:size], first_row)
     if instrument.scales:
         # With missing answers filled with lo, the keyed sum over answered items is
         #   filled @ (sign) + answered @ (offset + sign * lo) - sum over the scale of sign * lo,
@@ -306,7 +313,7 @@ def _score_block(
 
 
 def _session_flags(
-    instrument: Instrument, companions: Sequence[Instrument]
+    instrument: InstrumentDefinition, companions: Sequence[InstrumentDefinition]
 ) -> tuple[tuple[str, ...], dict[str, tuple[str, str]], dict[str, FlagPlanEffect]]:
     keys: list[str] = []
     titles: dict[str, tuple[str, str]] = {}
@@ -340,15 +347,21 @@ def _concat_plans(parts: Sequence[PlanArrays]) -> PlanArrays:
 
 
 def score_matrix(
-    instrument: Instrument, matrix: npt.ArrayLike, *, companions: Sequence[Instrument] = ()
+    instrument: InstrumentDefinition,
+    matrix: npt.ArrayLike,
+    *,
+    companions: Sequence[InstrumentDefinition] = (),
+    check_values: bool = True,
 ) -> BatchResult:
-    """Score many responses at once; see :meth:`Instrument.score_many`.
+    """Score many responses at once; see ``Instrument.score_many``.
 
     Parameters:
         instrument: the instrument.
         matrix: respondents x items (the instrument's ``item_ids``, then each companion's),
             NaN where not answered.
         companions: instruments asked together with it (their flags join the result).
+        check_values: ``False`` skips checking that every value is allowed, for a caller
+            that has already checked them all (the command line's file reader does).
 
     Returns:
         a :class:`~tandem.instruments.results.BatchResult`.
@@ -385,7 +398,9 @@ def score_matrix(
             blocks, compiled, workspaces, starts[:-1], starts[1:], strict=True
         ):
             part = rows[:, start:stop]
-            scored_blocks.append(_score_block(block, block_compiled, part, workspace, first_row))
+            scored_blocks.append(
+                _score_block(block, block_compiled, part, workspace, first_row, check_values)
+            )
         own = scored_blocks[0]
         raised = {key: np.zeros(rows.shape[0], dtype=bool) for key in flag_keys}
         for block, scored in zip(blocks, scored_blocks, strict=True):
@@ -424,7 +439,7 @@ def score_matrix(
     )
 
 
-def _check_value(instrument: Instrument, item_id: str, value: object) -> float:
+def _check_value(instrument: InstrumentDefinition, item_id: str, value: object) -> float:
     item = instrument.item(item_id)
     if value is None:
         return math.nan
@@ -442,12 +457,12 @@ def _check_value(instrument: Instrument, item_id: str, value: object) -> float:
 
 
 def score_answers(
-    instrument: Instrument,
+    instrument: InstrumentDefinition,
     answers: Mapping[str, int | None],
     *,
-    companions: Sequence[Instrument] = (),
+    companions: Sequence[InstrumentDefinition] = (),
 ) -> Result:
-    """Score one response; see :meth:`Instrument.score`.
+    """Score one response; see ``Instrument.score``.
 
     Raises:
         AnswerError: an item id that is neither the instrument's nor a companion's, or a
@@ -455,7 +470,7 @@ def score_answers(
         AnswerTypeError: a value that is not a whole number or ``None``.
     """
     blocks = [instrument, *companions]
-    owner: dict[str, tuple[int, Instrument]] = {}
+    owner: dict[str, tuple[int, InstrumentDefinition]] = {}
     column = 0
     for block in blocks:
         for item_id in block.item_ids:

@@ -1,23 +1,28 @@
 """Reading and validating definition files.
 
-Every check names the file, the field path and what is wrong, e.g.
-``relating-styles.yaml: scales.self_worth.items[2]: no item 'sw9'``. Validation stops at the
-first problem. Nothing in a file is evaluated as code: rules are compiled from data into
-:mod:`tandem.instruments.rules` objects.
+The format itself (every field, its type, limits and default) is declared once, in
+:mod:`tandem.instruments.format`. This module reads a file, validates it against that
+declaration, turns pydantic's errors into messages an author can act on, and then checks what
+spans fields by hand: that an item a scale names exists, that bands cover 0-100, that a rule
+names a scale the instrument has, and so on. Every message names the file, the field path and
+what is wrong, e.g. ``relating-styles.yaml: scales.self_worth.items[2]: no item 'sw9'``.
+Validation stops at the first problem. Nothing in a file is evaluated as code: rules are
+compiled from data into :mod:`tandem.instruments.rules` objects.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
+from tandem.instruments import format as fmt
 from tandem.instruments.definition import (
-    AUDIENCES,
     DEFAULT_NOTICE,
     Band,
     Comparison,
@@ -25,7 +30,6 @@ from tandem.instruments.definition import (
     FlagDefinition,
     FlagPlanEffect,
     Index,
-    Instrument,
     Item,
     NextStep,
     Norm,
@@ -43,9 +47,8 @@ from tandem.instruments.definition import (
     Switching,
 )
 from tandem.instruments.errors import DefinitionError
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.rules import (
-    COMPARISONS,
-    PATTERNS,
     AllOf,
     Always,
     AnyOf,
@@ -63,24 +66,37 @@ __all__ = [
     "read_definition_file",
 ]
 
-_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-_SLUG = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
-_SECTION_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+def _construct_unique_mapping(
+    loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Any, Any]:
+    """Refuse a key written twice in one mapping (PyYAML keeps the last)."""
+    seen: set[Any] = set()
+    for key_node, _value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice in one mapping (PyYAML keeps the last)."""
+    """A safe loader that refuses a key written twice in one mapping."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is written twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+    construct_mapping = _construct_unique_mapping
+
+
+_FastLoader: type[Any] = _UniqueKeyLoader
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastUniqueKeyLoader(yaml.CSafeLoader):
+        """The same, with libyaml's scanner and parser in C (many times faster)."""
+
+        construct_mapping = _construct_unique_mapping
+
+    _FastLoader = _FastUniqueKeyLoader
 
 
 def read_definition_file(path: str | Path) -> Any:
@@ -103,7 +119,13 @@ def read_definition_file(path: str | Path) -> Any:
     except UnicodeDecodeError as error:
         raise DefinitionError(path.name, "", "is not UTF-8 text") from error
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+        return yaml.load(text, Loader=_FastLoader)  # noqa: S506  # nosec B506 (a SafeLoader subclass)
+    except yaml.YAMLError:
+        pass
+    # libyaml words its syntax errors differently: read a broken file again with the pure
+    # Python parser, whose messages the docs show and whose marks point at the problem.
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506  # nosec B506 (a SafeLoader subclass)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
@@ -111,334 +133,263 @@ def read_definition_file(path: str | Path) -> Any:
         raise DefinitionError(path.name, where, f"not valid YAML: {problem}") from error
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (YAML reads yes/no/on/off as true/false: put text in quotes)"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, str):
-        return f"text ({value!r})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+_Model = TypeVar("_Model", bound=BaseModel)
+
+#: What pydantic's error types mean, in the words of these messages.
+_EXPECTED = {
+    "model_type": "expected a mapping of fields",
+    "model_attributes_type": "expected a mapping of fields",
+    "dict_type": "expected a mapping",
+    "list_type": "expected a list",
+    "string_type": "expected text",
+    "int_type": "expected a whole number",
+    "float_type": "expected a number",
+    "bool_type": "expected true or false",
+}
 
 
-class _Field:
-    """A value in a definition with its path, for precise error messages."""
-
-    def __init__(self, file: str, path: str, value: Any) -> None:
-        self.file = file
-        self.path = path
-        self.value = value
-
-    def fail(self, problem: str) -> DefinitionError:
-        return DefinitionError(self.file, self.path, problem)
-
-    def _child(self, name: str | int, value: Any) -> _Field:
-        if isinstance(name, int):
-            path = f"{self.path}[{name}]"
+def _path(location: Sequence[str | int]) -> str:
+    path = ""
+    for part in location:
+        if isinstance(part, int):
+            path += f"[{part}]"
         else:
-            path = f"{self.path}.{name}" if self.path else name
-        return _Field(self.file, path, value)
-
-    def mapping(
-        self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
-    ) -> dict[str, _Field]:
-        if not isinstance(self.value, dict):
-            raise self.fail(f"expected a mapping of fields, got {_kind(self.value)}")
-        allowed = set(required) | set(optional)
-        for name in self.value:
-            if not isinstance(name, str) or name not in allowed:
-                raise self._child(str(name), None).fail(
-                    f"unknown field; expected one of {', '.join(sorted(allowed))}"
-                )
-        for name in required:
-            if name not in self.value:
-                raise self._child(name, None).fail("this field is required")
-        return {name: self._child(name, value) for name, value in self.value.items()}
-
-    def keyed_entries(self, *, allow_empty: bool = False) -> list[tuple[str, _Field]]:
-        """A mapping whose keys the definition chooses (scale keys, style keys...)."""
-        if self.value is None and allow_empty:
-            return []
-        if not isinstance(self.value, dict):
-            raise self.fail(f"expected a mapping, got {_kind(self.value)}")
-        if not self.value and not allow_empty:
-            raise self.fail("must not be empty")
-        entries = []
-        for name, value in self.value.items():
-            child = self._child(str(name), value)
-            if not isinstance(name, str) or not _KEY.match(name):
-                raise child.fail(
-                    "a key must be lower-case letters, digits and underscores, "
-                    "starting with a letter"
-                )
-            entries.append((name, child))
-        return entries
-
-    def sequence(self, *, allow_empty: bool = False) -> list[_Field]:
-        if not isinstance(self.value, list):
-            raise self.fail(f"expected a list, got {_kind(self.value)}")
-        if not self.value and not allow_empty:
-            raise self.fail("must not be empty")
-        return [self._child(position, value) for position, value in enumerate(self.value)]
-
-    def text(self) -> str:
-        if not isinstance(self.value, str):
-            raise self.fail(f"expected text, got {_kind(self.value)}")
-        if not self.value.strip():
-            raise self.fail("must not be empty")
-        return " ".join(self.value.split()) if "\n" in self.value else self.value.strip()
-
-    def key(self, pattern: re.Pattern[str] = _KEY, what: str = "a key") -> str:
-        value = self.text()
-        if not pattern.match(value):
-            raise self.fail(
-                f"{value!r} is not {what}: use lower-case letters, digits "
-                f"{'and hyphens' if pattern is _SLUG else 'and underscores'}, "
-                "starting with a letter"
-            )
-        return value
-
-    def integer(self, *, minimum: int | None = None) -> int:
-        if isinstance(self.value, bool) or not isinstance(self.value, int):
-            raise self.fail(f"expected a whole number, got {_kind(self.value)}")
-        if minimum is not None and self.value < minimum:
-            raise self.fail(f"must be at least {minimum}, got {self.value}")
-        return self.value
-
-    def number(
-        self,
-        *,
-        minimum: float | None = None,
-        maximum: float | None = None,
-        above: float | None = None,
-    ) -> float:
-        if isinstance(self.value, bool) or not isinstance(self.value, int | float):
-            raise self.fail(f"expected a number, got {_kind(self.value)}")
-        value = float(self.value)
-        if value != value:
-            raise self.fail("must be a number, not NaN")
-        if minimum is not None and value < minimum:
-            raise self.fail(f"must be at least {minimum:g}, got {value:g}")
-        if maximum is not None and value > maximum:
-            raise self.fail(f"must be at most {maximum:g}, got {value:g}")
-        if above is not None and value <= above:
-            raise self.fail(f"must be more than {above:g}, got {value:g}")
-        return value
-
-    def boolean(self) -> bool:
-        if not isinstance(self.value, bool):
-            raise self.fail(f"expected true or false, got {_kind(self.value)}")
-        return self.value
+            path += f".{part}" if path else str(part)
+    return path
 
 
-def _optional_text(fields: dict[str, _Field], name: str, default: str = "") -> str:
-    return fields[name].text() if name in fields else default
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
-def _response_scales(field: _Field) -> dict[str, ResponseScale]:
-    scales = {}
-    for key, entry in field.keyed_entries():
-        fields = entry.mapping(required=("options",), optional=("title",))
-        options = []
-        seen: set[int] = set()
-        option_fields = fields["options"].sequence()
-        if len(option_fields) < 2:
-            raise fields["options"].fail("a response scale needs at least two options")
-        for option_field in option_fields:
-            option = option_field.mapping(required=("value", "label"))
-            value = option["value"].integer()
-            if value in seen:
-                raise option["value"].fail(f"the value {value} is offered twice")
-            seen.add(value)
-            options.append(ResponseOption(value=value, label=option["label"].text()))
-        title = _optional_text(fields, "title", key.replace("_", " ").capitalize())
-        scales[key] = ResponseScale(key=key, title=title, options=tuple(options))
-    return scales
+def _translate(error: ErrorDetails) -> tuple[str, str]:
+    """Turn one pydantic error into (field path, problem)."""
+    location = list(error["loc"])
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    value = error.get("input")
+    if kind == "definition":
+        return _path([*location, *context.get("at", [])]), error["msg"]
+    if kind == "missing":
+        return _path(location), "this field is required"
+    if kind in _EXPECTED:
+        return _path(location), f"{_EXPECTED[kind]}, got {fmt.describe(value)}"
+    if kind == "finite_number":
+        return _path(location), "must be a number, not NaN"
+    if kind == "too_short":
+        if location and location[-1] == "options":
+            return _path(location), "a response scale needs at least two options"
+        return _path(location), "must not be empty"
+    limits = {
+        "greater_than_equal": ("at least", "ge"),
+        "less_than_equal": ("at most", "le"),
+        "greater_than": ("more than", "gt"),
+    }
+    if kind in limits:
+        words, name = limits[kind]
+        return _path(location), f"must be {words} {_number(context[name])}, got {_number(value)}"
+    return _path(location), error["msg"]
+
+
+def _validate(model: type[_Model], source: Any, file: str) -> _Model:
+    try:
+        return model.model_validate(source)
+    except ValidationError as error:
+        path, problem = _translate(error.errors(include_url=False)[0])
+        raise DefinitionError(file, path, problem) from None
+
+
+class _Checker:
+    """The checks that span fields, each naming the file and the field path."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, path: str, problem: str) -> DefinitionError:
+        return DefinitionError(self.file, path, problem)
+
+
+def _unknown(kind: str, key: str, known: tuple[str, ...]) -> str:
+    if not known:
+        return f"no {kind} {key!r}: this instrument defines none"
+    return f"no {kind} {key!r}; defined: {', '.join(known)}"
+
+
+def _response_scales(definition: fmt.Definition) -> dict[str, ResponseScale]:
+    return {
+        key: ResponseScale(
+            key=key,
+            title=scale.title or key.replace("_", " ").capitalize(),
+            options=tuple(
+                ResponseOption(value=option.value, label=option.label) for option in scale.options
+            ),
+        )
+        for key, scale in definition.response_scales.items()
+    }
 
 
 def _items(
-    field: _Field, response_scales: dict[str, ResponseScale], default_response: str | None
+    check: _Checker, definition: fmt.Definition, response_scales: dict[str, ResponseScale]
 ) -> list[Item]:
+    default = definition.default_response
+    if default is not None and default not in response_scales:
+        raise check.fail(
+            "default_response",
+            f"no response scale {default!r}; defined: {', '.join(response_scales)}",
+        )
     items: list[Item] = []
     seen: set[str] = set()
-    for entry in field.sequence():
-        fields = entry.mapping(required=("id", "text"), optional=("response", "reverse"))
-        item_id = fields["id"].key(what="an item id")
-        if item_id in seen:
-            raise fields["id"].fail(f"the item id {item_id!r} is used twice")
-        seen.add(item_id)
-        if "response" in fields:
-            response_key = fields["response"].text()
-            if response_key not in response_scales:
-                raise fields["response"].fail(
-                    f"no response scale {response_key!r}; defined: {', '.join(response_scales)}"
-                )
-        elif default_response is not None:
-            response_key = default_response
-        else:
-            raise entry.fail("no response scale: give 'response' here or 'default_response'")
-        reverse = fields["reverse"].boolean() if "reverse" in fields else False
+    for position, item in enumerate(definition.items):
+        where = f"items[{position}]"
+        if item.id in seen:
+            raise check.fail(f"{where}.id", f"the item id {item.id!r} is used twice")
+        seen.add(item.id)
+        response = item.response or default
+        if response is None:
+            raise check.fail(where, "no response scale: give 'response' here or 'default_response'")
+        if response not in response_scales:
+            raise check.fail(
+                f"{where}.response",
+                f"no response scale {response!r}; defined: {', '.join(response_scales)}",
+            )
         items.append(
             Item(
-                id=item_id,
-                text=fields["text"].text(),
-                response=response_scales[response_key],
-                reverse=reverse,
+                id=item.id, text=item.text, response=response_scales[response], reverse=item.reverse
             )
         )
     return items
 
 
-def _item_list(field: _Field, items: dict[str, Item]) -> list[Item]:
+def _item_list(
+    check: _Checker, path: str, item_ids: Sequence[str], items: dict[str, Item]
+) -> list[Item]:
     chosen: list[Item] = []
-    for entry in field.sequence():
-        item_id = entry.text()
+    for position, item_id in enumerate(item_ids):
         if item_id not in items:
-            raise entry.fail(f"no item {item_id!r}")
+            raise check.fail(f"{path}[{position}]", f"no item {item_id!r}")
         if any(item.id == item_id for item in chosen):
-            raise entry.fail(f"the item {item_id!r} is listed twice")
+            raise check.fail(f"{path}[{position}]", f"the item {item_id!r} is listed twice")
         chosen.append(items[item_id])
     return chosen
 
 
-def _sections(field: _Field | None, items: list[Item], title: str) -> list[Section]:
+def _sections(check: _Checker, definition: fmt.Definition, items: list[Item]) -> list[Section]:
+    if definition.sections is None:
+        return [Section(id="main", title=definition.title, intro="", items=tuple(items))]
     by_id = {item.id: item for item in items}
-    if field is None:
-        return [Section(id="main", title=title, intro="", items=tuple(items))]
     sections: list[Section] = []
     placed: dict[str, str] = {}
-    for entry in field.sequence():
-        fields = entry.mapping(required=("id", "title", "items"), optional=("intro",))
-        section_id = fields["id"].key(_SECTION_ID, "a section id")
-        if any(section.id == section_id for section in sections):
-            raise fields["id"].fail(f"the section id {section_id!r} is used twice")
-        section_items = _item_list(fields["items"], by_id)
-        for position, item in enumerate(section_items):
+    for position, section in enumerate(definition.sections):
+        where = f"sections[{position}]"
+        if any(other.id == section.id for other in sections):
+            raise check.fail(f"{where}.id", f"the section id {section.id!r} is used twice")
+        section_items = _item_list(check, f"{where}.items", section.items, by_id)
+        for place, item in enumerate(section_items):
             if item.id in placed:
-                raise (
-                    fields["items"]
-                    ._child(position, item.id)
-                    .fail(f"the item {item.id!r} is already in section {placed[item.id]!r}")
+                raise check.fail(
+                    f"{where}.items[{place}]",
+                    f"the item {item.id!r} is already in section {placed[item.id]!r}",
                 )
-            placed[item.id] = section_id
+            placed[item.id] = section.id
         sections.append(
             Section(
-                id=section_id,
-                title=fields["title"].text(),
-                intro=_optional_text(fields, "intro"),
+                id=section.id,
+                title=section.title,
+                intro=section.intro or "",
                 items=tuple(section_items),
             )
         )
     for item in items:
         if item.id not in placed:
-            raise field.fail(f"the item {item.id!r} is in no section")
+            raise check.fail("sections", f"the item {item.id!r} is in no section")
     return sections
 
 
-def _bands(field: _Field | None) -> tuple[Band, ...]:
-    if field is None:
+def _bands(check: _Checker, path: str, declared: Sequence[fmt.Band] | None) -> tuple[Band, ...]:
+    if not declared:
         return ()
     bands: list[Band] = []
-    for entry in field.sequence():
-        fields = entry.mapping(required=("key", "label", "meaning", "from", "to"))
-        key = fields["key"].key()
-        if any(band.key == key for band in bands):
-            raise fields["key"].fail(f"the band key {key!r} is used twice")
-        lower = fields["from"].number(minimum=0, maximum=100)
-        upper = fields["to"].number(minimum=0, maximum=100)
-        if upper <= lower:
-            raise fields["to"].fail(f"must be more than 'from' ({lower:g}), got {upper:g}")
+    for position, band in enumerate(declared):
+        where = f"{path}[{position}]"
+        if any(other.key == band.key for other in bands):
+            raise check.fail(f"{where}.key", f"the band key {band.key!r} is used twice")
+        if band.upper <= band.lower:
+            raise check.fail(
+                f"{where}.to", f"must be more than 'from' ({band.lower:g}), got {band.upper:g}"
+            )
         expected = bands[-1].upper if bands else 0.0
-        if lower != expected:
-            raise fields["from"].fail(
+        if band.lower != expected:
+            raise check.fail(
+                f"{where}.from",
                 f"bands must cover 0 to 100 without gaps or overlaps: expected {expected:g}, "
-                f"got {lower:g}"
+                f"got {band.lower:g}",
             )
         bands.append(
             Band(
-                key=key,
-                label=fields["label"].text(),
-                meaning=fields["meaning"].text(),
-                lower=lower,
-                upper=upper,
+                key=band.key,
+                label=band.label,
+                meaning=band.meaning,
+                lower=band.lower,
+                upper=band.upper,
             )
         )
     if bands[-1].upper != 100:
-        raise field._child(len(bands) - 1, None).fail(
-            f"the last band must end at 100, not {bands[-1].upper:g}"
+        raise check.fail(
+            f"{path}[{len(bands) - 1}]", f"the last band must end at 100, not {bands[-1].upper:g}"
         )
     return tuple(bands)
 
 
-def _scales(field: _Field | None, items: list[Item]) -> dict[str, Scale]:
-    if field is None:
-        return {}
+def _scales(check: _Checker, definition: fmt.Definition, items: list[Item]) -> dict[str, Scale]:
     by_id = {item.id: item for item in items}
     scales = {}
-    for key, entry in field.keyed_entries(allow_empty=True):
-        fields = entry.mapping(
-            required=("title", "items"),
-            optional=("description", "method", "min_answered", "bands"),
-        )
-        scale_items = _item_list(fields["items"], by_id)
+    for key, scale in definition.scales.items():
+        where = f"scales.{key}"
+        scale_items = _item_list(check, f"{where}.items", scale.items, by_id)
         first = scale_items[0].response
         for position, item in enumerate(scale_items[1:], start=1):
             if (item.response.minimum, item.response.maximum) != (first.minimum, first.maximum):
-                raise (
-                    fields["items"]
-                    ._child(position, item.id)
-                    .fail(
-                        f"the item {item.id!r} is answered on {item.response.key!r} "
-                        f"({item.response.minimum} to {item.response.maximum}) but "
-                        f"{scale_items[0].id!r} on {first.key!r} ({first.minimum} to "
-                        f"{first.maximum}); a scale's items must share one range"
-                    )
+                raise check.fail(
+                    f"{where}.items[{position}]",
+                    f"the item {item.id!r} is answered on {item.response.key!r} "
+                    f"({item.response.minimum} to {item.response.maximum}) but "
+                    f"{scale_items[0].id!r} on {first.key!r} ({first.minimum} to "
+                    f"{first.maximum}); a scale's items must share one range",
                 )
-        method = fields["method"].text() if "method" in fields else "mean"
-        if method not in ("mean", "sum"):
-            raise fields["method"].fail(f"must be 'mean' or 'sum', got {method!r}")
-        min_answered = (
-            fields["min_answered"].number(above=0, maximum=1) if "min_answered" in fields else 0.75
-        )
         scales[key] = Scale(
             key=key,
-            title=fields["title"].text(),
-            description=_optional_text(fields, "description"),
+            title=scale.title,
+            description=scale.description or "",
             items=tuple(scale_items),
-            method="mean" if method == "mean" else "sum",
-            min_answered=min_answered,
-            bands=_bands(fields.get("bands")),
+            method="sum" if scale.method == "sum" else "mean",
+            min_answered=scale.min_answered,
+            bands=_bands(check, f"{where}.bands", scale.bands),
         )
     return scales
 
 
-_SOURCES: tuple[Literal["scale", "index", "style"], ...] = ("scale", "index", "style")
+_Source = Literal["scale", "index", "style"]
 
 
 def _components(
-    field: _Field, known: dict[str, tuple[str, ...]], allowed: tuple[str, ...]
+    check: _Checker,
+    path: str,
+    declared: Sequence[fmt.ScaleComponent | fmt.StyleComponent | fmt.PriorityComponent],
+    known: dict[str, tuple[str, ...]],
 ) -> tuple[Component, ...]:
     components = []
-    for entry in field.sequence():
-        present = [
-            source for source in _SOURCES if isinstance(entry.value, dict) and source in entry.value
-        ]
-        fields = entry.mapping(optional=(*allowed, "weight", "reverse"))
-        if len(present) != 1 or present[0] not in allowed:
-            raise entry.fail(f"name exactly one of: {', '.join(allowed)}")
-        source = present[0]
-        key = fields[source].text()
-        if key not in known[source]:
-            raise fields[source].fail(f"no {source} {key!r}")
-        weight = fields["weight"].number(above=0) if "weight" in fields else 1.0
-        reverse = fields["reverse"].boolean() if "reverse" in fields else False
-        components.append(Component(source=source, key=key, weight=weight, reverse=reverse))
+    for position, component in enumerate(declared):
+        source: _Source = component.source  # type: ignore[assignment]
+        if component.key not in known[source]:
+            raise check.fail(f"{path}[{position}].{source}", f"no {source} {component.key!r}")
+        components.append(
+            Component(
+                source=source,
+                key=component.key,
+                weight=component.weight,
+                reverse=component.reverse,
+            )
+        )
     return tuple(components)
 
 
@@ -450,65 +401,41 @@ class _RuleTargets:
     items: dict[str, Item]
 
 
-def _rule(field: _Field, targets: _RuleTargets) -> Rule:
-    value = field.value
-    if not isinstance(value, dict) or not value:
-        raise field.fail(
-            f"expected a rule (a mapping such as {{scale: KEY, below: 40}}), got {_kind(value)}"
+def _rule(check: _Checker, path: str, rule: fmt.Rule, targets: _RuleTargets) -> Rule:
+    if rule.all is not None or rule.any is not None:
+        name = "all" if rule.all is not None else "any"
+        parts = tuple(
+            _rule(check, f"{path}.{name}[{position}]", part, targets)
+            for position, part in enumerate(rule.all or rule.any or [])
         )
-    if "all" in value or "any" in value:
-        combinator = "all" if "all" in value else "any"
-        fields = field.mapping(required=(combinator,))
-        rules = tuple(_rule(part, targets) for part in fields[combinator].sequence())
-        return AllOf(rules) if combinator == "all" else AnyOf(rules)
-    if "always" in value:
-        fields = field.mapping(required=("always",))
-        if fields["always"].boolean() is not True:
-            raise fields["always"].fail(
-                "write 'always: true' (a rule that never holds is not needed)"
-            )
+        return AllOf(parts) if name == "all" else AnyOf(parts)
+    if rule.always is not None:
         return Always()
-    if "primary" in value:
-        fields = field.mapping(required=("primary",))
-        style = fields["primary"].text()
-        if style not in targets.styles:
-            raise fields["primary"].fail(_unknown("style", style, targets.styles))
-        return PrimaryIs(style=style, position=targets.styles.index(style))
-    if "pattern" in value:
-        fields = field.mapping(required=("pattern",))
-        pattern = fields["pattern"].text()
-        if pattern not in PATTERNS:
-            raise fields["pattern"].fail(f"must be one of {', '.join(PATTERNS)}, got {pattern!r}")
+    if rule.primary is not None:
+        if rule.primary not in targets.styles:
+            raise check.fail(f"{path}.primary", _unknown("style", rule.primary, targets.styles))
+        return PrimaryIs(style=rule.primary, position=targets.styles.index(rule.primary))
+    if rule.pattern is not None:
         if not targets.styles:
-            raise fields["pattern"].fail("this instrument has no style classification")
-        return PatternIs(pattern=pattern)
-    sources = [name for name in ("scale", "index", "style", "item") if name in value]
-    operators = [name for name in COMPARISONS if name in value]
-    fields = field.mapping(optional=("scale", "index", "style", "item", *COMPARISONS))
-    if len(sources) != 1:
-        raise field.fail(
-            "a rule names exactly one of scale, index, style or item (or is all, any, "
-            "always, primary or pattern)"
-        )
-    if len(operators) != 1:
-        raise field.fail(f"a rule has exactly one comparison: {', '.join(COMPARISONS)}")
-    source, operator = sources[0], operators[0]
-    key = fields[source].text()
+            raise check.fail(f"{path}.pattern", "this instrument has no style classification")
+        return PatternIs(pattern=rule.pattern)
+    source, operator = rule.source, rule.operator
+    key = str(getattr(rule, source))
+    threshold = float(getattr(rule, operator))
     if source == "item":
         if key not in targets.items:
-            raise fields[source].fail(f"no item {key!r}")
+            raise check.fail(f"{path}.item", f"no item {key!r}")
         response = targets.items[key].response
-        threshold = fields[operator].number()
         if operator == "equals" and threshold not in response.values:
-            raise fields[operator].fail(
-                f"{threshold:g} is not a value of {key!r}; allowed: {response.describe_values()}"
+            raise check.fail(
+                f"{path}.equals",
+                f"{threshold:g} is not a value of {key!r}; allowed: {response.describe_values()}",
             )
         column = list(targets.items).index(key)
         return Compare(source="item", key=key, column=column, op=operator, threshold=threshold)
     known = {"scale": targets.scales, "index": targets.indices, "style": targets.styles}[source]
     if key not in known:
-        raise fields[source].fail(_unknown(source, key, known))
-    threshold = fields[operator].number(minimum=0, maximum=100)
+        raise check.fail(f"{path}.{source}", _unknown(source, key, known))
     return Compare(
         source=source,  # type: ignore[arg-type]
         key=key,
@@ -518,275 +445,189 @@ def _rule(field: _Field, targets: _RuleTargets) -> Rule:
     )
 
 
-def _unknown(kind: str, key: str, known: tuple[str, ...]) -> str:
-    if not known:
-        return f"no {kind} {key!r}: this instrument defines none"
-    return f"no {kind} {key!r}; defined: {', '.join(known)}"
-
-
-def _indices(field: _Field | None, scales: dict[str, Scale]) -> dict[str, Index]:
-    if field is None:
-        return {}
-    indices = {}
+def _indices(
+    check: _Checker, definition: fmt.Definition, scales: dict[str, Scale]
+) -> dict[str, Index]:
     known = {"scale": tuple(scales)}
-    for key, entry in field.keyed_entries(allow_empty=True):
-        fields = entry.mapping(required=("title", "combine"), optional=("description", "bands"))
-        indices[key] = Index(
+    return {
+        key: Index(
             key=key,
-            title=fields["title"].text(),
-            description=_optional_text(fields, "description"),
-            components=_components(fields["combine"], known, ("scale",)),
-            bands=_bands(fields.get("bands")),
+            title=index.title,
+            description=index.description or "",
+            components=_components(check, f"indices.{key}.combine", index.combine, known),
+            bands=_bands(check, f"indices.{key}.bands", index.bands),
         )
-    return indices
+        for key, index in definition.indices.items()
+    }
 
 
 def _style(
-    field: _Field | None, scales: dict[str, Scale], indices: dict[str, Index]
+    check: _Checker,
+    definition: fmt.Definition,
+    scales: dict[str, Scale],
+    indices: dict[str, Index],
 ) -> StyleClassification | None:
-    if field is None:
+    declared = definition.style
+    if declared is None:
         return None
-    fields = field.mapping(
-        required=("styles",), optional=("mixed_within", "mixed_meaning", "switching")
-    )
     known = {"scale": tuple(scales), "index": tuple(indices)}
-    styles = []
-    for key, entry in fields["styles"].keyed_entries():
-        style_fields = entry.mapping(required=("title", "combine"), optional=("description",))
-        styles.append(
-            StyleDefinition(
-                key=key,
-                title=style_fields["title"].text(),
-                description=_optional_text(style_fields, "description"),
-                components=_components(style_fields["combine"], known, ("scale", "index")),
-            )
+    styles = tuple(
+        StyleDefinition(
+            key=key,
+            title=style.title,
+            description=style.description or "",
+            components=_components(check, f"style.styles.{key}.combine", style.combine, known),
         )
-    if len(styles) < 2:
-        raise fields["styles"].fail("a style classification needs at least two styles")
+        for key, style in declared.styles.items()
+    )
     keys = tuple(style.key for style in styles)
     switching = None
-    if "switching" in fields:
-        switching_fields = fields["switching"].mapping(
-            required=("styles", "at_least"), optional=("meaning",)
-        )
-        pair = switching_fields["styles"].sequence()
-        if len(pair) != 2:
-            raise switching_fields["styles"].fail("name exactly two styles")
-        names = []
-        for entry in pair:
-            name = entry.text()
+    if declared.switching is not None:
+        for position, name in enumerate(declared.switching.styles):
             if name not in keys:
-                raise entry.fail(_unknown("style", name, keys))
-            names.append(name)
-        if names[0] == names[1]:
-            raise switching_fields["styles"].fail("name two different styles")
+                raise check.fail(
+                    f"style.switching.styles[{position}]", _unknown("style", name, keys)
+                )
+        first, second = declared.switching.styles
         switching = Switching(
-            styles=(names[0], names[1]),
-            at_least=switching_fields["at_least"].number(minimum=0, maximum=100),
-            meaning=_optional_text(switching_fields, "meaning"),
+            styles=(first, second),
+            at_least=declared.switching.at_least,
+            meaning=declared.switching.meaning or "",
         )
     return StyleClassification(
-        styles=tuple(styles),
-        mixed_within=(
-            fields["mixed_within"].number(minimum=0, maximum=100)
-            if "mixed_within" in fields
-            else 10.0
-        ),
-        mixed_meaning=_optional_text(fields, "mixed_meaning"),
+        styles=styles,
+        mixed_within=declared.mixed_within,
+        mixed_meaning=declared.mixed_meaning or "",
         switching=switching,
     )
 
 
-def _strategy_key(field: _Field, strategies: Mapping[str, Strategy] | None) -> str:
-    key = field.key()
+def _strategy_key(
+    check: _Checker, path: str, key: str, strategies: Mapping[str, Strategy] | None
+) -> str:
     if strategies is not None and key not in strategies:
-        raise field.fail(_unknown("strategy", key, tuple(strategies)))
+        raise check.fail(path, _unknown("strategy", key, tuple(strategies)))
     return key
 
 
 def _plan(
-    field: _Field | None,
+    check: _Checker,
+    definition: fmt.Definition,
     targets: _RuleTargets,
     known: dict[str, tuple[str, ...]],
     strategies: Mapping[str, Strategy] | None,
 ) -> tuple[PlanRule, ...]:
-    if field is None:
-        return ()
     rules: list[PlanRule] = []
-    for entry in field.sequence(allow_empty=True):
-        fields = entry.mapping(required=("strategy", "priority", "when"))
-        strategy = _strategy_key(fields["strategy"], strategies)
+    for position, entry in enumerate(definition.plan):
+        where = f"plan[{position}]"
+        strategy = _strategy_key(check, f"{where}.strategy", entry.strategy, strategies)
         if any(rule.strategy == strategy for rule in rules):
-            raise fields["strategy"].fail(f"the strategy {strategy!r} has two plan entries")
-        reasons = []
-        for reason_field in fields["when"].sequence():
-            reason = reason_field.mapping(required=("if", "because"))
-            reasons.append(
-                PlanReason(rule=_rule(reason["if"], targets), because=reason["because"].text())
-            )
+            raise check.fail(f"{where}.strategy", f"the strategy {strategy!r} has two plan entries")
         rules.append(
             PlanRule(
                 strategy=strategy,
-                priority=_components(fields["priority"], known, _SOURCES),
-                reasons=tuple(reasons),
+                priority=_components(check, f"{where}.priority", entry.priority, known),
+                reasons=tuple(
+                    PlanReason(
+                        rule=_rule(check, f"{where}.when[{number}].if", reason.rule, targets),
+                        because=reason.because,
+                    )
+                    for number, reason in enumerate(entry.when)
+                ),
             )
         )
     return tuple(rules)
 
 
 def _flags(
-    field: _Field | None, targets: _RuleTargets, strategies: Mapping[str, Strategy] | None
+    check: _Checker,
+    definition: fmt.Definition,
+    targets: _RuleTargets,
+    strategies: Mapping[str, Strategy] | None,
 ) -> dict[str, FlagDefinition]:
-    if field is None:
-        return {}
     flags = {}
-    for key, entry in field.keyed_entries(allow_empty=True):
-        fields = entry.mapping(required=("title", "message", "when"), optional=("plan",))
+    for key, flag in definition.flags.items():
+        where = f"flags.{key}"
         effect = None
-        if "plan" in fields:
-            effect_fields = fields["plan"].mapping(
-                required=("because",), optional=("remove", "first")
+        if flag.plan is not None:
+            remove = tuple(
+                _strategy_key(check, f"{where}.plan.remove[{n}]", name, strategies)
+                for n, name in enumerate(flag.plan.remove)
             )
-            remove = (
-                tuple(
-                    _strategy_key(part, strategies)
-                    for part in effect_fields["remove"].sequence(allow_empty=True)
-                )
-                if "remove" in effect_fields
-                else ()
-            )
-            first = (
-                tuple(
-                    _strategy_key(part, strategies)
-                    for part in effect_fields["first"].sequence(allow_empty=True)
-                )
-                if "first" in effect_fields
-                else ()
+            first = tuple(
+                _strategy_key(check, f"{where}.plan.first[{n}]", name, strategies)
+                for n, name in enumerate(flag.plan.first)
             )
             for name in first:
                 if name in remove:
-                    raise effect_fields["first"].fail(
-                        f"the strategy {name!r} cannot be both removed and put first"
+                    raise check.fail(
+                        f"{where}.plan.first",
+                        f"the strategy {name!r} cannot be both removed and put first",
                     )
-            effect = FlagPlanEffect(
-                remove=remove, first=first, because=effect_fields["because"].text()
-            )
+            effect = FlagPlanEffect(remove=remove, first=first, because=flag.plan.because)
         flags[key] = FlagDefinition(
             key=key,
-            title=fields["title"].text(),
-            message=fields["message"].text(),
-            rule=_rule(fields["when"], targets),
+            title=flag.title,
+            message=flag.message,
+            rule=_rule(check, f"{where}.when", flag.when, targets),
             plan=effect,
         )
     return flags
 
 
-def _reliability(field: _Field | None, scales: dict[str, Scale]) -> dict[str, Reliability]:
-    if field is None:
-        return {}
-    figures = {}
-    for key, entry in field.keyed_entries(allow_empty=True):
+def _per_scale(
+    check: _Checker, field: str, declared: Mapping[str, Any], scales: dict[str, Scale]
+) -> None:
+    for key in declared:
         if key not in scales:
-            raise entry.fail(_unknown("scale", key, tuple(scales)))
-        fields = entry.mapping(required=("alpha",), optional=("omega", "provisional", "source"))
-        figures[key] = Reliability(
-            alpha=fields["alpha"].number(minimum=0, maximum=1),
-            omega=fields["omega"].number(minimum=0, maximum=1) if "omega" in fields else None,
-            provisional=fields["provisional"].boolean() if "provisional" in fields else False,
-            source=_optional_text(fields, "source"),
-        )
-    return figures
+            raise check.fail(f"{field}.{key}", _unknown("scale", key, tuple(scales)))
 
 
-def _norms(field: _Field | None, scales: dict[str, Scale]) -> dict[str, Norm]:
-    if field is None:
-        return {}
-    norms = {}
-    for key, entry in field.keyed_entries(allow_empty=True):
+def _comparison(
+    check: _Checker, definition: fmt.Definition, scales: dict[str, Scale]
+) -> Comparison | None:
+    declared = definition.comparison
+    if declared is None:
+        return None
+    for position, key in enumerate(declared.balances):
+        where = f"comparison.balances[{position}]"
         if key not in scales:
-            raise entry.fail(_unknown("scale", key, tuple(scales)))
-        fields = entry.mapping(required=("mean", "sd"), optional=("n", "provisional", "source"))
-        norms[key] = Norm(
-            mean=fields["mean"].number(minimum=0, maximum=100),
-            sd=fields["sd"].number(above=0, maximum=100),
-            n=fields["n"].integer(minimum=1) if "n" in fields else None,
-            provisional=fields["provisional"].boolean() if "provisional" in fields else False,
-            source=_optional_text(fields, "source"),
-        )
-    return norms
+            raise check.fail(where, _unknown("scale", key, tuple(scales)))
+        if scales[key].minimum != -scales[key].maximum:
+            raise check.fail(
+                where,
+                f"the scale {key!r} is not a balance scale: its answers run from "
+                f"{scales[key].minimum} to {scales[key].maximum}, not -N to +N",
+            )
+    return Comparison(
+        balances=tuple(declared.balances),
+        agree_within=declared.agree_within,
+        balanced_within=declared.balanced_within,
+    )
 
 
 def _outcome(
-    field: _Field | None,
-    scales: dict[str, Scale],
-    reliability: dict[str, Reliability],
-    norms: dict[str, Norm],
+    check: _Checker, definition: fmt.Definition, scales: dict[str, Scale]
 ) -> Outcome | None:
-    if field is None:
+    declared = definition.outcome
+    if declared is None:
         return None
-    fields = field.mapping(required=("scale", "better"), optional=("cutoff", "source"))
-    key = fields["scale"].text()
-    if key not in scales:
-        raise fields["scale"].fail(_unknown("scale", key, tuple(scales)))
-    if key not in reliability or key not in norms:
-        raise fields["scale"].fail(
-            f"the outcome scale {key!r} needs reliability and norms, so change can be judged"
+    if declared.scale not in scales:
+        raise check.fail("outcome.scale", _unknown("scale", declared.scale, tuple(scales)))
+    if declared.scale not in definition.reliability or declared.scale not in definition.norms:
+        raise check.fail(
+            "outcome.scale",
+            f"the outcome scale {declared.scale!r} needs reliability and norms, "
+            "so change can be judged",
         )
-    better = fields["better"].text()
-    if better not in ("higher", "lower"):
-        raise fields["better"].fail(f"expected 'higher' or 'lower', got {better!r}")
+    if declared.better not in ("higher", "lower"):
+        raise check.fail("outcome.better", f"expected 'higher' or 'lower', got {declared.better!r}")
     return Outcome(
-        scale=key,
-        better="higher" if better == "higher" else "lower",
-        cutoff=fields["cutoff"].number(minimum=0, maximum=100) if "cutoff" in fields else None,
-        source=_optional_text(fields, "source"),
+        scale=declared.scale,
+        better="higher" if declared.better == "higher" else "lower",
+        cutoff=declared.cutoff,
+        source=declared.source or "",
     )
-
-
-def _comparison(field: _Field | None, scales: dict[str, Scale]) -> Comparison | None:
-    if field is None:
-        return None
-    fields = field.mapping(required=("balances",), optional=("agree_within", "balanced_within"))
-    balances = []
-    for entry in fields["balances"].sequence():
-        key = entry.text()
-        if key not in scales:
-            raise entry.fail(_unknown("scale", key, tuple(scales)))
-        if scales[key].minimum != -scales[key].maximum:
-            raise entry.fail(
-                f"the scale {key!r} is not a balance scale: its answers run from "
-                f"{scales[key].minimum} to {scales[key].maximum}, not -N to +N"
-            )
-        balances.append(key)
-    return Comparison(
-        balances=tuple(balances),
-        agree_within=(
-            fields["agree_within"].number(minimum=0) if "agree_within" in fields else 1.0
-        ),
-        balanced_within=(
-            fields["balanced_within"].number(minimum=0) if "balanced_within" in fields else 0.5
-        ),
-    )
-
-
-_TOP_REQUIRED = ("slug", "version", "title", "description", "audience", "response_scales", "items")
-_TOP_OPTIONAL = (
-    "estimated_minutes",
-    "default_response",
-    "sections",
-    "scales",
-    "indices",
-    "style",
-    "plan",
-    "flags",
-    "reliability",
-    "norms",
-    "companions",
-    "comparison",
-    "leads_to",
-    "notice",
-    "outcome",
-)
 
 
 def parse_instrument(
@@ -814,27 +655,14 @@ def parse_instrument(
         >>> parse_instrument({"slug": "tiny", ...}, file="tiny.yaml")
         <Instrument tiny v1>
     """
-    root = _Field(file, "", source)
-    fields = root.mapping(required=_TOP_REQUIRED, optional=_TOP_OPTIONAL)
-    slug = fields["slug"].key(_SLUG, "a slug")
-    version = fields["version"].integer(minimum=1)
-    audience = fields["audience"].text()
-    if audience not in AUDIENCES:
-        raise fields["audience"].fail(f"must be one of {', '.join(AUDIENCES)}, got {audience!r}")
-    response_scales = _response_scales(fields["response_scales"])
-    default_response = None
-    if "default_response" in fields:
-        default_response = fields["default_response"].text()
-        if default_response not in response_scales:
-            raise fields["default_response"].fail(
-                f"no response scale {default_response!r}; defined: {', '.join(response_scales)}"
-            )
-    items = _items(fields["items"], response_scales, default_response)
-    title = fields["title"].text()
-    sections = _sections(fields.get("sections"), items, title)
-    scales = _scales(fields.get("scales"), items)
-    indices = _indices(fields.get("indices"), scales)
-    style = _style(fields.get("style"), scales, indices)
+    definition = _validate(fmt.Definition, source, file)
+    check = _Checker(file)
+    response_scales = _response_scales(definition)
+    items = _items(check, definition, response_scales)
+    sections = _sections(check, definition, items)
+    scales = _scales(check, definition, items)
+    indices = _indices(check, definition, scales)
+    style = _style(check, definition, scales, indices)
     targets = _RuleTargets(
         scales=tuple(scales),
         indices=tuple(indices),
@@ -842,52 +670,59 @@ def parse_instrument(
         items={item.id: item for item in items},
     )
     known = {"scale": targets.scales, "index": targets.indices, "style": targets.styles}
-    companions: list[str] = []
-    if "companions" in fields:
-        for entry in fields["companions"].sequence(allow_empty=True):
-            companion = entry.key(_SLUG, "a slug")
-            if companion == slug:
-                raise entry.fail("an instrument cannot be its own companion")
-            companions.append(companion)
-    reliability = _reliability(fields.get("reliability"), scales)
-    norms = _norms(fields.get("norms"), scales)
-    leads_to = None
-    if "leads_to" in fields:
-        next_fields = fields["leads_to"].mapping(required=("slug", "because"))
-        leads_to = NextStep(
-            slug=next_fields["slug"].key(_SLUG, "a slug"),
-            because=next_fields["because"].text(),
-        )
-    estimated_minutes = (
-        fields["estimated_minutes"].integer(minimum=1)
-        if "estimated_minutes" in fields
-        else max(1, round(len(items) / 5))
-    )
+    for position, companion in enumerate(definition.companions):
+        if companion == definition.slug:
+            raise check.fail(f"companions[{position}]", "an instrument cannot be its own companion")
+    _per_scale(check, "reliability", definition.reliability, scales)
+    _per_scale(check, "norms", definition.norms, scales)
+    plan = _plan(check, definition, targets, known, strategies)
+    flags = _flags(check, definition, targets, strategies)
     return Instrument(
-        slug=slug,
-        version=version,
-        title=title,
-        description=fields["description"].text(),
-        audience=audience,
-        estimated_minutes=estimated_minutes,
+        slug=definition.slug,
+        version=definition.version,
+        title=definition.title,
+        description=definition.description,
+        audience=definition.audience,
+        estimated_minutes=definition.estimated_minutes or max(1, round(len(items) / 5)),
         response_scales=response_scales,
         items=tuple(items),
         sections=tuple(sections),
         scales=scales,
         indices=indices,
         style=style,
-        plan=_plan(fields.get("plan"), targets, known, strategies),
-        flags=_flags(fields.get("flags"), targets, strategies),
-        reliability=reliability,
-        norms=norms,
-        companions=tuple(companions),
-        comparison=_comparison(fields.get("comparison"), scales),
-        leads_to=leads_to,
-        notice=_optional_text(fields, "notice", DEFAULT_NOTICE),
+        plan=plan,
+        flags=flags,
+        reliability={
+            key: Reliability(
+                alpha=figures.alpha,
+                omega=figures.omega,
+                provisional=figures.provisional,
+                source=figures.source or "",
+            )
+            for key, figures in definition.reliability.items()
+        },
+        norms={
+            key: Norm(
+                mean=norm.mean,
+                sd=norm.sd,
+                n=norm.n,
+                provisional=norm.provisional,
+                source=norm.source or "",
+            )
+            for key, norm in definition.norms.items()
+        },
+        companions=tuple(definition.companions),
+        comparison=_comparison(check, definition, scales),
+        leads_to=(
+            NextStep(slug=definition.leads_to.slug, because=definition.leads_to.because)
+            if definition.leads_to
+            else None
+        ),
+        notice=definition.notice or DEFAULT_NOTICE,
         strategies=dict(strategies or {}),
         source=source,
         file=file,
-        outcome=_outcome(fields.get("outcome"), scales, reliability, norms),
+        outcome=_outcome(check, definition, scales),
     )
 
 
@@ -933,28 +768,22 @@ def parse_strategies(source: Any, *, file: str = "strategies.yaml") -> dict[str,
     Raises:
         DefinitionError: naming the file, the field path and what is wrong.
     """
-    root = _Field(file, "", source)
-    fields = root.mapping(required=("strategies",))
+    declared = _validate(fmt.StrategiesFile, source, file)
     strategies: dict[str, Strategy] = {}
-    for entry in fields["strategies"].sequence():
-        strategy_fields = entry.mapping(
-            required=("key", "title", "summary", "why", "exercises"), optional=("topics",)
-        )
-        key = strategy_fields["key"].key()
-        if key in strategies:
-            raise strategy_fields["key"].fail(f"the strategy key {key!r} is used twice")
-        strategies[key] = Strategy(
-            key=key,
-            title=strategy_fields["title"].text(),
-            summary=strategy_fields["summary"].text(),
-            why=strategy_fields["why"].text(),
-            exercises=tuple(part.text() for part in strategy_fields["exercises"].sequence()),
-            topics=tuple(
-                part.key(_SLUG, "a topic slug")
-                for part in strategy_fields["topics"].sequence(allow_empty=True)
+    for position, strategy in enumerate(declared.strategies):
+        if strategy.key in strategies:
+            raise DefinitionError(
+                file,
+                f"strategies[{position}].key",
+                f"the strategy key {strategy.key!r} is used twice",
             )
-            if "topics" in strategy_fields
-            else (),
+        strategies[strategy.key] = Strategy(
+            key=strategy.key,
+            title=strategy.title,
+            summary=strategy.summary,
+            why=strategy.why,
+            exercises=tuple(strategy.exercises),
+            topics=tuple(strategy.topics),
         )
     return strategies
 

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+from tandem.lib.ratelimit import hit
 
 __all__ = ["Verdict", "allow_comment", "assess"]
 
@@ -41,17 +42,6 @@ def assess(body: str, *, name: str = "") -> Verdict:
     return Verdict(is_spam=False, has_links=False, reason="")
 
 
-def _hit(key: str, window: int) -> int:
-    # add() only sets a missing key, so the window starts at the first comment and is not
-    # pushed forward by later ones; incr() is atomic on Redis and in the local-memory cache.
-    cache.add(key, 0, timeout=window)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return 1
-
-
 def _rate_key(kind: str, value: str) -> str:
     # Cache keys show up in dumps, monitoring and Redis MONITOR: keep no raw IP or address
     # there. A plain sha256 of an IP or an email is undone by hashing every candidate, so
@@ -66,7 +56,7 @@ def allow_comment(*, email: str, ip: str | None) -> bool:
     """Count this attempt; False once the address or the IP passes the limit in the window."""
     limit = settings.JOURNAL_COMMENT_RATE_LIMIT
     window = settings.JOURNAL_COMMENT_RATE_WINDOW_SECONDS
-    counts = [_hit(_rate_key("email", email), window)]
+    counts = [hit(_rate_key("email", email), window)]
     if ip:
-        counts.append(_hit(_rate_key("ip", ip), window))
+        counts.append(hit(_rate_key("ip", ip), window))
     return max(counts) <= limit

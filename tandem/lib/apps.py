@@ -6,3 +6,7 @@ class LibConfig(AppConfig):
 
     name = "tandem.lib"
     label = "tandem_lib"
+
+    def ready(self) -> None:
+        # Registers the request-latency histogram with the request log middleware.
+        from tandem.lib import metrics  # noqa: F401

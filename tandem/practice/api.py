@@ -18,6 +18,7 @@ from pydantic import Field
 
 from tandem.accounts.access_log import AccessKind, record_access, record_accesses
 from tandem.accounts.models import Role, User
+from tandem.lib.api_refusals import refusals
 from tandem.practice.models import Consent
 from tandem.practice.progress import caseload, outcome_changes, shared_results
 
@@ -79,7 +80,7 @@ def _therapist(request: HttpRequest) -> User:
 @router.get(
     "/practice/caseload",
     auth=django_auth,
-    response={200: list[CaseloadClientOut], 404: Detail},
+    response={200: list[CaseloadClientOut], **refusals(401, 404)},
     url_name="practice_caseload",
 )
 def caseload_api(request: HttpRequest) -> list[CaseloadClientOut]:
@@ -113,7 +114,7 @@ def caseload_api(request: HttpRequest) -> list[CaseloadClientOut]:
 @router.get(
     "/practice/clients/{consent_id}/results",
     auth=django_auth,
-    response={200: ClientResultsOut, 404: Detail},
+    response={200: ClientResultsOut, **refusals(401, 404, 422)},
     url_name="practice_client_results",
 )
 def client_results_api(request: HttpRequest, consent_id: int) -> ClientResultsOut:

@@ -80,3 +80,30 @@ def test_the_openapi_description_names_the_three_paths(anonymous):
     assert "/api/v1/instruments" in paths
     assert "/api/v1/instruments/{slug}" in paths
     assert "/api/v1/instruments/{slug}/score" in paths
+
+
+@pytest.mark.django_db
+def test_an_instrument_is_offered_as_a_fhir_questionnaire(anonymous, client_user):
+    from fhir.resources.R4B.questionnaire import Questionnaire
+
+    from tandem.conftest import client_for
+
+    for http in (anonymous, client_for(client_user)):
+        offered = http.get("/api/v1/instruments/relating-styles/fhir")
+        assert offered.status_code == 200
+        assert offered["Content-Type"].startswith("application/fhir+json")
+        questionnaire = Questionnaire.model_validate(offered.json())
+        assert questionnaire.version == "1"
+        first = questionnaire.item[0].item[0]
+        assert first.linkId == "sr1" and first.answerOption[0].valueCoding.code == "1"
+
+
+@pytest.mark.django_db
+def test_the_fhir_questionnaire_refuses_unknown_instruments_and_other_methods(anonymous):
+    missing = anonymous.get("/api/v1/instruments/nope/fhir")
+    assert missing.status_code == 404
+    assert "no instrument 'nope'" in missing.json()["detail"]
+    assert anonymous.post("/api/v1/instruments/safety/fhir").status_code == 405
+    assert anonymous.delete("/api/v1/instruments/safety/fhir").status_code == 405
+    paths = anonymous.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/instruments/{slug}/fhir" in paths

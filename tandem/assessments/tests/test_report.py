@@ -51,3 +51,28 @@ def test_a_flagged_report_opens_with_safety_resources(anonymous, settings):
 def test_the_report_of_another_persons_result_is_a_404(client_user, unrelated_client_user):
     location = complete_check(client_for(client_user))
     assert client_for(unrelated_client_user).get(location + "report.pdf").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pdf_reports_are_limited_per_person(client_user, unrelated_client_user):
+    # Each PDF costs about 0.4 s of CPU: three a minute each, then a polite refusal.
+    http = client_for(client_user)
+    location = complete_check(http, value=2)
+    statuses = [http.get(location + "report.pdf").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    refusal = http.get(location + "report.pdf")
+    assert refusal.status_code == 429
+    assert "Please wait a minute" in refusal.content.decode()
+    # Someone else is not held back by it.
+    other = client_for(unrelated_client_user)
+    other_location = complete_check(other, value=3)
+    assert other.get(other_location + "report.pdf").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_anonymous_visitors_pdf_reports_are_limited_too(anonymous):
+    location = complete_check(anonymous, value=2)
+    statuses = [anonymous.get(location + "report.pdf").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]

@@ -28,6 +28,7 @@ from tandem.assessments.views.access import (
 
 #: In the visitor's session: public id of each anonymous response -> its claim token.
 from tandem.directory.matching import MatchPreferences, match_therapists
+from tandem.lib.ratelimit import over_limit
 
 
 def _result_context(request: HttpRequest, response: Response) -> dict[str, Any]:
@@ -55,12 +56,25 @@ def result(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "assessments/result.html", context)
 
 
+# At most this many PDF reports per person in each window (count, seconds).
+REPORT_PDF_LIMITS = [(3, 60), (20, 3600)]
+
+
 @never_cache
 @require_safe
 def report_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     from weasyprint import HTML
 
     response = get_response_for_viewer(request, public_id)
+    # A PDF costs about 0.4 s of CPU: limited per person (the account, or the visitor's
+    # session, which holds their claim to the result).
+    person = (
+        f"user:{request.user.pk}"
+        if request.user.is_authenticated
+        else f"session:{request.session.session_key}"
+    )
+    if over_limit("report-pdf", person, REPORT_PDF_LIMITS):
+        return render(request, "assessments/report_limited.html", status=429)
     context = _result_context(request, response)
     context["printed_at"] = timezone.now()
     html = render_to_string("assessments/report.html", context, request=request)

@@ -41,6 +41,10 @@ def viewer_zone(request: HttpRequest, asked: str | None = None) -> ZoneInfo:
             validate_time_zone(asked)
         except ValidationError:  # an unknown name falls back, never fails
             asked = None
+            messages.warning(
+                request,
+                f"We do not know the time zone in that link, so times are shown in {DEFAULT_ZONE}.",
+            )
         else:
             request.session[SESSION_ZONE_KEY] = asked
     return ZoneInfo(asked or request.session.get(SESSION_ZONE_KEY) or DEFAULT_ZONE)

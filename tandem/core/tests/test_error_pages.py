@@ -55,3 +55,18 @@ def test_a_server_error_page_needs_no_database_and_keeps_the_safety_shell(monkey
 
     assert response.status_code == 500
     assert _has_the_safety_shell(response.content.decode())
+
+
+@override_settings(ROOT_URLCONF="tandem.core.tests.broken_urls")
+def test_a_page_while_the_database_is_away_is_a_friendly_503_without_a_traceback():
+    http = Client(raise_request_exception=False)
+
+    response = http.get("/database-away/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    html = response.content.decode()
+    assert _has_the_safety_shell(html)
+    assert "briefly unavailable" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    assert "connection refused" not in html

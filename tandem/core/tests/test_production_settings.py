@@ -1,5 +1,6 @@
 """Production mode refuses to start without its secrets, and passes Django's deploy checks."""
 
+import json
 import os
 import subprocess
 import sys
@@ -16,7 +17,21 @@ GOOD = {
     "ALLOWED_HOSTS": "tandem.example.org",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "DATABASE_URL": "postgres://tandem@127.0.0.1:5432/tandem",
+    "EMAIL_URL": "smtp+tls://mailer:s3cret%2Fpass@smtp.example.org:587",
+    "REDIS_URL": "redis://127.0.0.1:6379/10",
 }
+
+
+def _setting(env_overrides, expression):
+    """The value of a settings expression in a fresh process with these variables."""
+    result = _run(
+        env_overrides,
+        "shell",
+        "-c",
+        f"from django.conf import settings; import json; print(json.dumps({expression}))",
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def _run(env_overrides, *args):
@@ -40,6 +55,8 @@ def _run(env_overrides, *args):
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS must name"),
         ("FIELD_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEYS must hold"),
         ("DATABASE_URL", "DATABASE_URL must name a PostgreSQL database in production"),
+        ("EMAIL_URL", "EMAIL_URL must name the mail server in production"),
+        ("REDIS_URL", "Production needs a cache that every process shares"),
     ],
 )
 def test_production_refuses_to_start_without_each_secret(missing, message):
@@ -54,6 +71,95 @@ def test_production_refuses_a_short_secret_key():
 
     assert result.returncode != 0
     assert "at least 50 characters" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["x" * 60, "ab" * 30, "abcdefgh" * 8])
+def test_production_refuses_a_secret_key_of_few_different_characters(key):
+    result = _run({**GOOD, "SECRET_KEY": key}, "check")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be random" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["*", "tandem.example.org,*", "*.example.org"])
+def test_production_refuses_a_wildcard_host(hosts):
+    result = _run({**GOOD, "ALLOWED_HOSTS": hosts}, "check")
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name the site's hosts, not '*'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("keys", "position"),
+    [
+        ("not-a-fernet-key", "key 1"),
+        (f"{Fernet.generate_key().decode()},c2hvcnQ=", "key 2"),
+    ],
+)
+def test_a_bad_encryption_key_stops_the_start_naming_the_variable(keys, position):
+    for environment in ({}, GOOD):
+        result = _run({**environment, "FIELD_ENCRYPTION_KEYS": keys}, "check")
+
+        assert result.returncode != 0
+        assert f"FIELD_ENCRYPTION_KEYS: {position} is not a Fernet key" in result.stderr
+        assert keys.split(",")[-1] not in result.stderr  # a key is a secret: never echoed
+
+
+def test_production_refuses_the_local_memory_cache_even_when_asked():
+    result = _run({**GOOD, "REDIS_URL": None, "CACHE_BACKEND": "local-memory"}, "check")
+
+    assert result.returncode != 0
+    assert "Production needs a cache that every process shares" in result.stderr
+
+
+def test_production_may_choose_the_database_cache_instead_of_redis():
+    caches = _setting({**GOOD, "REDIS_URL": None, "CACHE_BACKEND": "database"}, "settings.CACHES")
+
+    assert caches["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_development_keeps_the_local_memory_cache_and_the_console():
+    values = _setting({}, "[settings.CACHES['default']['BACKEND'], settings.EMAIL_BACKEND]")
+
+    assert values == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.mail.backends.console.EmailBackend",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "smtp+tls://mailer:s3cret%2Fpass@smtp.example.org:587",
+            ["smtp.example.org", 587, "mailer", "s3cret/pass", True, False],
+        ),
+        (
+            "smtp+ssl://mailer:pw@smtp.example.org",
+            ["smtp.example.org", 465, "mailer", "pw", False, True],
+        ),
+        ("smtp://relay.internal", ["relay.internal", 25, "", "", False, False]),
+    ],
+)
+def test_email_url_becomes_the_smtp_settings(url, expected):
+    values = _setting(
+        {**GOOD, "EMAIL_URL": url},
+        "[settings.EMAIL_BACKEND, settings.EMAIL_HOST, settings.EMAIL_PORT, "
+        "settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD, settings.EMAIL_USE_TLS, "
+        "settings.EMAIL_USE_SSL]",
+    )
+
+    assert values == ["django.core.mail.backends.smtp.EmailBackend", *expected]
+
+
+@pytest.mark.parametrize(
+    "url", ["smtps+starttls://host", "http://host", "smtp://", "smtp://host:port", "console://"]
+)
+def test_production_refuses_an_email_url_it_cannot_use(url):
+    result = _run({**GOOD, "EMAIL_URL": url}, "check")
+
+    assert result.returncode != 0
+    assert "EMAIL_URL must" in result.stderr
 
 
 def test_production_refuses_debug():

@@ -177,3 +177,72 @@ def test_the_page_shows_the_verifiers_reason(therapist_user, verifier_user):
     body = client_for(therapist_user).get("/therapists/me/").content.decode()
     assert "Please add your registration number as it appears on the register." in body
     assert "Send for verification" in body
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"name": "Robin Someone-Else"},
+        {"registration_body": "UKCP"},
+        {"registration_number": "999999"},
+        {"qualifications": "PhD Couples Therapy"},
+    ],
+)
+def test_a_verified_therapist_changing_what_was_checked_is_checked_again(therapist_user, change):
+    checked = {
+        "name": "Robin Example",
+        "registration_body": "BACP",
+        "registration_number": "654321",
+        "qualifications": "MSc Relationship Therapy",
+    }
+    profile = make_profile(therapist_user, **checked)
+    http = client_for(therapist_user)
+    http.post("/therapists/me/edit/", profile_form_data(statement="Other words.", **checked))
+    profile.refresh_from_db()
+    assert profile.status == ProfileStatus.VERIFIED  # nothing checked has changed
+
+    response = http.post("/therapists/me/edit/", profile_form_data(**change), follow=True)
+
+    profile.refresh_from_db()
+    assert profile.status == ProfileStatus.SUBMITTED
+    assert not TherapistProfile.objects.public().filter(pk=profile.pk).exists()
+    assert "we check your profile again" in response.content.decode()
+
+
+def test_an_admin_edit_of_a_registration_sends_the_profile_back_to_the_queue(
+    verifier_user, therapist_user, rf
+):
+    from django.contrib import admin
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.forms.models import model_to_dict
+
+    from tandem.directory import services
+    from tandem.directory.models import Decision
+
+    profile = make_profile(therapist_user, registration_number="654321")
+    model_admin = admin.site._registry[TherapistProfile]
+    request = rf.post("/admin/")
+    request.user = verifier_user
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    form_class = model_admin.get_form(request, profile, change=True)
+    data = {
+        name: value
+        for name, value in model_to_dict(profile, fields=list(form_class.base_fields)).items()
+        if value not in (None, "") and name != "photo"
+    }
+    created = data.pop("created_at")  # the admin splits a date-time into two inputs
+    data.update({"created_at_0": f"{created:%Y-%m-%d}", "created_at_1": f"{created:%H:%M:%S}"})
+    form = form_class({**data, "registration_number": "999999"}, instance=profile)
+    assert form.is_valid(), form.errors
+
+    model_admin.save_model(request, form.save(commit=False), form, change=True)
+
+    profile.refresh_from_db()
+    assert profile.registration_number == "999999"
+    assert profile.status == ProfileStatus.SUBMITTED
+    # Public again only through the queue, where the decision and the number checked are kept.
+    record = services.decide(
+        profile=profile, verifier=verifier_user, decision=Decision.APPROVED, reason=""
+    )
+    assert record.registration_checked.endswith("999999")

@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tandem.instruments.catalogue import DEFAULT_FOLDER, Library
-from tandem.instruments.definition import Instrument, Strategy
+from tandem.instruments.definition import Strategy
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.results import Result
 
 __all__ = [

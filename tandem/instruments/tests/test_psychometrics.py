@@ -18,7 +18,7 @@ from tandem.instruments import (
     reliable_change,
     standard_error_of_measurement,
 )
-from tandem.instruments.definition import Instrument
+from tandem.instruments.instrument import Instrument
 from tandem.instruments.psychometrics import classify_change, one_factor_loadings
 
 # Five people, three items.

@@ -1,0 +1,83 @@
+"""The API answers what its OpenAPI description says, and never a 5xx, whatever it is sent.
+
+schemathesis reads /api/v1/openapi.json, makes requests for every operation from the
+schemas (valid and invalid), sends them to the WSGI application in-process, and checks each
+answer: not a server error, a documented status code, a documented content type, a body
+that matches the documented schema. Once as an anonymous visitor, once signed in (with the
+CSRF cookie and header a browser would send). Bounded: a few dozen examples per operation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tandem.booking.tests.helpers import make_bookable
+from tandem.conftest import make_user
+from tandem.wsgi import application
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+CSRF = "x" * 32
+BOUNDS = settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,  # the same examples every run: a failure here is never a fluke
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
+
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _a_bookable_therapist(db: None, settings: Any) -> None:
+    settings.DEBUG = False  # errors answer as in production, not with a traceback
+    make_bookable()  # one public therapist with hours, so some slugs and slots are real
+
+
+@pytest.fixture
+def signed_in(_a_bookable_therapist: None) -> dict[str, Any]:
+    """The cookies and header a signed-in browser sends with an API write."""
+    user = make_user("sam@example.com", name="Sam Schema")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return {
+        "cookies": {"sessionid": session.session_key, "csrftoken": CSRF},
+        "headers": {"X-CSRFToken": CSRF},
+    }
+
+
+@schema.parametrize()
+@BOUNDS
+def test_the_api_answers_as_documented_to_a_visitor(case: Any) -> None:
+    response = case.call()
+    case.validate_response(response, checks=CHECKS)
+
+
+@schema.parametrize()
+@BOUNDS
+def test_the_api_answers_as_documented_to_a_signed_in_client(
+    case: Any, signed_in: dict[str, Any]
+) -> None:
+    response = case.call(**signed_in)
+    case.validate_response(response, checks=CHECKS)
