@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 
 from tandem.assessments.api import router as assessments_router
 from tandem.booking.api import router as booking_router
+from tandem.couples.api import router as couples_router
 from tandem.directory.api import router as directory_router
 from tandem.practice.api import router as practice_router
 
@@ -25,6 +26,7 @@ api = NinjaAPI(
 api.add_router("/", assessments_router)
 api.add_router("/", directory_router)
 api.add_router("/", booking_router)
+api.add_router("/", couples_router)
 api.add_router("/", practice_router)
 
 

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tandem.directory",
     "tandem.booking",
     "tandem.journal",
+    "tandem.couples",
     "tandem.practice",
 ]
 

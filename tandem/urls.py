@@ -42,6 +42,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("checks/", include("tandem.assessments.urls")),
     path("therapists/", include("tandem.directory.urls")),
     path("bookings/", include("tandem.booking.urls")),
+    path("couples/", include("tandem.couples.urls")),
     path("practice/", include("tandem.practice.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", journal_views.robots_txt, name="robots_txt"),

@@ -40,6 +40,12 @@ class Recipient:
 
 def recipient(booking: Booking, party: str) -> Recipient | None:
     """Who gets the ``party``'s copy, or None when that person's account is gone."""
+    if party == Party.PARTNER:
+        if booking.partner is None:
+            return None
+        # The partner sees times in the zone the client booked in, as the client does.
+        name = booking.partner.name or booking.partner.email
+        return Recipient(party, booking.partner.email, name, ZoneInfo(booking.client_time_zone))
     if party == Party.CLIENT:
         if booking.client is None:
             return None

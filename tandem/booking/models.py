@@ -315,6 +315,7 @@ class Party(models.TextChoices):
     CLIENT = "client", "Client"
     THERAPIST = "therapist", "Therapist"
     SYSTEM = "system", "Tandem"
+    PARTNER = "partner", "Client's partner"
 
 
 # On PostgreSQL no two active bookings overlap, enforced by exclusion constraints that
@@ -331,10 +332,10 @@ class BookingQuerySet(models.QuerySet["Booking"]):
         return self.filter(status__in=ACTIVE_STATUSES)
 
     def for_user(self, user: User | Any) -> BookingQuerySet:
-        """Bookings ``user`` takes part in, as the client or as the therapist."""
+        """Bookings ``user`` takes part in: as the client, the therapist or the client's partner."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(Q(client=user) | Q(therapist__user=user))
+        return self.filter(Q(client=user) | Q(therapist__user=user) | Q(partner=user))
 
     def find_with_party(self, user: User | Any, public_id: uuid.UUID) -> tuple[Booking, str] | None:
         """The booking ``user`` takes part in with that public id, and their side; else None.
@@ -373,6 +374,15 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="bookings"
     )
     client_name = models.CharField(max_length=150, blank=True)
+    # A couple session: the client's partner in their couple check, told of everything the
+    # client is told (emails, reminders, the room link) and free to cancel as the client is.
+    partner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partner_bookings",
+    )
     # The zone the client booked in: their emails show times in it.
     client_time_zone = models.CharField(
         max_length=64, default="Europe/London", validators=[validate_time_zone]
@@ -452,13 +462,15 @@ class Booking(models.Model):
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     def party_of(self, user: User | Any) -> str | None:
-        """``"client"``, ``"therapist"`` or None: which side of this booking ``user`` is."""
+        """``"client"``, ``"therapist"``, ``"partner"`` or None: which side ``user`` is."""
         if not user.is_authenticated:
             return None
         if self.client_id is not None and self.client_id == user.pk:
             return Party.CLIENT
         if self.therapist is not None and self.therapist.user_id == user.pk:
             return Party.THERAPIST
+        if self.partner_id is not None and self.partner_id == user.pk:
+            return Party.PARTNER
         return None
 
     def change_deadline(self) -> datetime:

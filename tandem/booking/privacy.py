@@ -91,6 +91,11 @@ def export_bookings(user: User) -> dict[str, Any]:
     as_client = Booking.objects.filter(client=user).prefetch_related("events")
     exported: dict[str, Any] = {
         "as_client": [_client_booking(booking) for booking in as_client],
+        # Couple sessions booked by a partner: the session, never the client's own note.
+        "as_partner": [
+            {**_client_booking(booking), "note": None}
+            for booking in Booking.objects.filter(partner=user).prefetch_related("events")
+        ],
         "waitlist": [
             {
                 "therapist": entry.therapist.name,

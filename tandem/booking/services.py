@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from tandem.booking import hooks
 from tandem.booking.background import worker
 from tandem.booking.models import (
     Booking,
@@ -113,6 +114,8 @@ def _client_clash(
 
 def _notify(booking: Booking, name: str, parties: tuple[str, ...]) -> None:
     pk = booking.pk
+    if booking.partner_id is not None and Party.CLIENT in parties:
+        parties = (*parties, Party.PARTNER)  # a couple session: the partner hears it all too
     for party in parties:
         _after_commit(lambda party=party: worker().booking_email(pk, name, party))  # type: ignore[misc]
 
@@ -190,6 +193,7 @@ def booking_create(
                 raise SlotTaken(CLIENT_CLASH)
             confirmed = settings_row.auto_confirm
             booking = Booking.objects.create(
+                partner=hooks.couple_partner(client) if session_type.for_couples else None,
                 therapist=profile,
                 therapist_name=profile.name,
                 client=client,

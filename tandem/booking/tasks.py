@@ -32,7 +32,7 @@ _EMAILS = {
 def _booking(pk: int) -> Booking | None:
     # select_related: every email names both people and the therapist's account address.
     return (
-        Booking.objects.select_related("therapist__user", "client", "session_type")
+        Booking.objects.select_related("therapist__user", "client", "partner", "session_type")
         .filter(pk=pk)
         .first()
     )
@@ -57,7 +57,8 @@ def send_reminder(booking_id: int, which: str, expected_start: str) -> bool:
     booking = _booking(booking_id)
     if booking is None:
         return False
-    for party in (Party.CLIENT, Party.THERAPIST):
+    partner = (Party.PARTNER,) if booking.partner_id is not None else ()
+    for party in (Party.CLIENT, Party.THERAPIST, *partner):
         emails.reminder(booking, party, which)
     return True
 

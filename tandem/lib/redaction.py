@@ -25,6 +25,7 @@ TOKEN_PATHS = (
     "accounts/password/reset/key/",
     "accounts/confirm-email/",
     "practice/invitations/",
+    "couples/join/",
 )
 
 _TOKEN_IN_PATH = re.compile(

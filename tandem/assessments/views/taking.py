@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +13,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from tandem.assessments import services
 from tandem.assessments.flow import CheckFlow, FlowSection, check_flow, listed_instruments
-from tandem.assessments.forms import ACTION_FIELD, Action, SectionForm
+from tandem.assessments.forms import Action, SectionForm
 from tandem.assessments.models import Response
+from tandem.assessments.pages import UNANSWERED, form_problems, section_page
 from tandem.assessments.presentation import anonymous_session_lifetime
 
 #: In the visitor's session: public id of each anonymous response -> its claim token.
@@ -76,63 +79,17 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _section_page(
-    request: HttpRequest,
-    flow: CheckFlow,
-    flow_section: FlowSection,
-    answers: dict[str, int | None],
-    *,
-    errors: dict[str, str] | None = None,
-    form_error: str = "",
-    status: int = 200,
+    request: HttpRequest, flow: CheckFlow, flow_section: FlowSection, *args: Any, **kwargs: Any
 ) -> HttpResponse:
-    errors = errors or {}
-    questions = []
-    for number, item in enumerate(flow_section.items, start=1):
-        value = answers.get(item.id)
-        # Ids and values come ready as text: the page is on the hot path, and a template
-        # spends more on looking up and localising each number than on the rest of an option.
-        options = [
-            {
-                "id": f"q-{item.id}-{position}",
-                "value": str(option.value),
-                "label": option.label,
-                "checked": value == option.value,
-            }
-            for position, option in enumerate(item.response.options)
-        ]
-        questions.append(
-            {
-                "number": str(number),
-                "item": item,
-                "value": value,
-                "options": options,
-                "is_scale": len(options) > 3,
-                "error": errors.get(item.id, ""),
-            }
-        )
-    previous = flow.before(flow_section)
-    return render(
+    return section_page(
         request,
-        "assessments/section.html",
-        {
-            "flow": flow,
-            "instrument": flow.instrument,
-            "section": flow_section,
-            "questions": questions,
-            "errors": [question for question in questions if question["error"]],
-            "form_error": form_error,
-            "is_last": flow.after(flow_section) is None,
-            "previous": previous,
-            "action_field": ACTION_FIELD,
-            "actions": Action,
-            "total": len(flow.sections),
-            "gentle_safety_intro": flow_section.is_companion and bool(flow_section.owner.flags),
-        },
-        status=status,
+        flow,
+        flow_section,
+        *args,
+        action_url=section_url(flow, flow_section),
+        breadcrumb_url=reverse("assessments:take", args=[flow.slug]),
+        **kwargs,
     )
-
-
-UNANSWERED = "Choose an answer for this question."
 
 
 @never_cache
@@ -155,15 +112,7 @@ def section(request: HttpRequest, slug: str, section_id: str) -> HttpResponse:
     form = SectionForm(request.POST, flow_section=flow_section)
     if not form.is_valid():
         # Tampered or stale input: nothing from this page is saved, earlier answers stay.
-        errors = {
-            name: " ".join(str(error) for error in form.errors[name])
-            for name in form.errors
-            if name not in ("__all__", ACTION_FIELD)
-        }
-        shown = {**saved, **{k: v for k, v in form.cleaned_data.items() if k not in errors}}
-        form_error = " ".join(
-            str(error) for error in [*form.non_field_errors(), *form.errors.get(ACTION_FIELD, [])]
-        )
+        errors, shown, form_error = form_problems(form, saved)
         return _section_page(
             request, flow, flow_section, shown, errors=errors, form_error=form_error, status=400
         )

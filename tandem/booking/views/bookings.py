@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -198,7 +199,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     zone = viewer_zone(request)
     now = timezone.now()
-    bookings = Booking.objects.filter(client=user).order_by("starts_at")
+    bookings = Booking.objects.filter(Q(client=user) | Q(partner=user)).order_by("starts_at")
     rows = [(booking, when(booking.starts_at, booking.ends_at, zone)) for booking in bookings]
     # Cancelled and declined sessions are not coming up, however far ahead they were.
     context = {

@@ -111,7 +111,7 @@ def link_continue(request: HttpRequest) -> HttpResponse:
         "action": action,
         "when": when(booking.starts_at, booking.ends_at, zone),
         "other_name": booking.therapist_name
-        if party == Party.CLIENT
+        if party != Party.THERAPIST
         else (booking.client_name or "your client"),
     }
     return render(request, "booking/link_cancel.html", context, status=status)

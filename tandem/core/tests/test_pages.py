@@ -76,6 +76,6 @@ def test_every_card_on_the_home_page_leads_somewhere_that_exists(anonymous):
     html = anonymous.get(reverse("home")).content.decode()
     links = set(re.findall(r'class="button[^"]*" href="([^"]+)"', html))
 
-    assert "/checks/couple-balance/" in links
+    assert "/couples/" in links
     for link in links:
         assert anonymous.get(link).status_code == 200, link
