@@ -24,6 +24,7 @@ from tandem.accounts.models import User
 from tandem.couples import services
 from tandem.couples.models import CoupleStatus, Member
 from tandem.couples.services import CoupleRefused, build_report, round_state
+from tandem.lib.api_refusals import WRITE_REFUSALS, refusals
 
 router = Router(tags=["couples"])
 
@@ -149,7 +150,7 @@ def _out(member: Member) -> CoupleOut:
 @router.post(
     "/couples",
     auth=django_auth,
-    response={201: CoupleOut, 409: Detail, 422: Detail},
+    response={201: CoupleOut, **refusals(*WRITE_REFUSALS)},
     url_name="couples",
 )
 def start_couple(request: HttpRequest, payload: StartIn) -> Status[CoupleOut]:
@@ -173,7 +174,7 @@ def start_couple(request: HttpRequest, payload: StartIn) -> Status[CoupleOut]:
 @router.post(
     "/couples/{couple_id}/invitation",
     auth=django_auth,
-    response={202: CoupleOut, 404: Detail, 409: Detail, 429: Detail},
+    response={202: CoupleOut, **refusals(*WRITE_REFUSALS, 429)},
     url_name="couple_invite",
 )
 def invite(request: HttpRequest, couple_id: uuid.UUID) -> Status[CoupleOut]:
@@ -189,7 +190,7 @@ def invite(request: HttpRequest, couple_id: uuid.UUID) -> Status[CoupleOut]:
 @router.post(
     "/couples/accept",
     auth=django_auth,
-    response={200: CoupleOut, 404: Detail, 409: Detail, 422: Detail},
+    response={200: CoupleOut, **refusals(*WRITE_REFUSALS)},
     url_name="couple_accept",
 )
 def accept(request: HttpRequest, payload: AcceptIn) -> CoupleOut:
@@ -206,7 +207,7 @@ def accept(request: HttpRequest, payload: AcceptIn) -> CoupleOut:
 @router.get(
     "/couples/{couple_id}",
     auth=django_auth,
-    response={200: CoupleOut, 404: Detail},
+    response={200: CoupleOut, **refusals(401, 404, 422)},
     url_name="couple",
 )
 def status(request: HttpRequest, couple_id: uuid.UUID) -> CoupleOut:
@@ -217,7 +218,7 @@ def status(request: HttpRequest, couple_id: uuid.UUID) -> CoupleOut:
 @router.get(
     "/couples/{couple_id}/report",
     auth=django_auth,
-    response={200: ReportOut, 404: Detail},
+    response={200: ReportOut, **refusals(401, 404, 422)},
     url_name="couple_report",
 )
 def report(request: HttpRequest, couple_id: uuid.UUID) -> ReportOut:
@@ -237,7 +238,7 @@ def report(request: HttpRequest, couple_id: uuid.UUID) -> ReportOut:
 @router.post(
     "/couples/{couple_id}/leave",
     auth=django_auth,
-    response={200: Detail, 404: Detail},
+    response={200: Detail, **refusals(*WRITE_REFUSALS)},
     url_name="couple_leave",
 )
 def leave(request: HttpRequest, couple_id: uuid.UUID) -> Detail:

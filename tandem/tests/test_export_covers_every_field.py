@@ -42,6 +42,7 @@ BOOKING_AS_CLIENT: dict[str, tuple[str | None, str | None]] = {
     "therapist": _left_out("named by therapist_name"),
     "therapist_name": ("therapist", None),
     "client": _left_out("the person exporting"),
+    "partner": _left_out("a couple session's partner; their own export lists it under as_partner"),
     "client_name": ("client_name", None),
     "client_time_zone": ("client_time_zone", None),
     "session_type": _left_out("named by session_name"),
