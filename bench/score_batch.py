@@ -103,16 +103,35 @@ def iterate_with_csv(path: Path) -> tuple[float, int]:
     return time.perf_counter() - start, rows - 1
 
 
+# The command runs under a small launcher. A child's ``ru_maxrss`` on Linux starts from the
+# resident size of the process that forked it (exec keeps the old image's high-water mark), and
+# this process holds a million answers in memory, so timing the command as our own child
+# would report our memory, not its. The launcher is small; its child's figure is its own.
+LAUNCHER = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_pid, status, usage = os.wait4(child.pid, 0)
+wall = time.perf_counter() - start
+cpu = usage.ru_utime + usage.ru_stime
+print(wall, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_command(arguments: list[str]) -> tuple[float, float, float, int]:
-    """Run a child process; return its wall seconds, CPU seconds, peak memory (MB), status."""
-    start = time.perf_counter()
-    child = subprocess.Popen(arguments, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    if child.stderr is not None:
-        child.stderr.close()
-    # ru_maxrss is in kilobytes on Linux.
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, status
+    """Run the command under the launcher; return its wall seconds, CPU seconds, peak memory
+    (MB) and exit status, all measured around the command alone."""
+    launched = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if launched.returncode != 0 or not launched.stdout.strip():
+        raise SystemExit(f"the launcher failed: {launched.stderr}")
+    wall, cpu, peak, status = launched.stdout.split()
+    return float(wall), float(cpu), float(peak), int(status)
 
 
 def file_benchmark(instrument: Instrument, answers: npt.NDArray[np.float64], repeats: int) -> None:

@@ -31,7 +31,7 @@ import io
 import json
 import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +64,9 @@ BLOCK_BYTES = 1 << 20
 
 #: Rows per chunk of a Parquet file.
 PARQUET_ROWS = 1 << 15
+
+#: Chunks read and checked ahead of the one being scored.
+READ_AHEAD = 2
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -305,6 +308,8 @@ class AnswerTable:
                 # A cell is not a small whole number: read on, from where we are, as text.
                 as_text = True
                 continue
+            except OSError as error:  # e.g. a gzip stream cut short
+                raise TableError(f"{self.path.name}: cannot be read ({error})") from error
             return
 
     def _parquet_batches(self) -> Iterator[tuple[pa.RecordBatch, npt.NDArray[np.int64]]]:
@@ -331,9 +336,16 @@ class AnswerTable:
     def chunks(self) -> Iterator[AnswerChunk]:
         """Yield the file's rows a chunk at a time, checked and converted.
 
+        The file is read and checked ahead, in a thread, while the caller scores the chunk
+        before (Arrow's reader and NumPy work without Python's lock, so the two use two
+        cores). At most :data:`READ_AHEAD` chunks wait, so memory does not grow with the file.
+
         Raises:
             TableError: the file cannot be read (e.g. not CSV, a broken gzip stream).
         """
+        return _read_ahead(self._chunks_in_order, READ_AHEAD)
+
+    def _chunks_in_order(self) -> Iterator[AnswerChunk]:
         self._refused_lines: list[int] = []
         reported: set[int] = set()
         batches = self._parquet_batches() if self._is_parquet else self._csv_batches()
@@ -415,6 +427,53 @@ class AnswerTable:
             matrix=matrix[keep],
             problems=problems,
         )
+
+
+_DONE = object()
+
+
+def _read_ahead(produce: Callable[[], Iterator[AnswerChunk]], depth: int) -> Iterator[AnswerChunk]:
+    """Run ``produce`` in a thread and yield what it yields, in order, ``depth`` ahead at most.
+
+    An error in the thread is raised here, in the caller's thread. When the caller stops
+    early (an error, a closed generator), the thread is told to stop and is waited for, so the
+    file is closed before this returns.
+    """
+    waiting: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def run() -> None:
+        try:
+            for chunk in produce():
+                if not hand_over(chunk):
+                    return
+        except BaseException as error:  # raised again in the caller's thread
+            hand_over(error)
+            return
+        hand_over(_DONE)
+
+    thread = threading.Thread(target=run, name="answers-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = waiting.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _row_numbers(

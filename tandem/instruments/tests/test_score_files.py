@@ -216,3 +216,39 @@ def test_a_file_that_is_not_a_table_is_bad_data(tmp_path: Path) -> None:
     status, _, err = run("score", "healthy-relationship", str(source))
     assert status == 2
     assert "not a Parquet file" in err
+
+
+def test_chunks_come_in_file_order_while_the_next_ones_are_read_ahead(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    path = tmp_path / "many.csv"
+    write_csv(path, ["id", *IDS], respondents(2000))
+    rows = [row for chunk in AnswerTable.open(path, SCREENER).chunks() for row in chunk.rows]
+    assert rows == list(range(1, 2001))
+
+
+def test_stopping_early_stops_the_reader_and_closes_the_file(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    import threading
+
+    path = tmp_path / "many.csv"
+    write_csv(path, ["id", *IDS], respondents(2000))
+    chunks = AnswerTable.open(path, SCREENER).chunks()
+    next(chunks)
+    chunks.close()  # as a caller's error or break would
+    assert not [t for t in threading.enumerate() if t.name == "answers-reader"]
+
+
+def test_an_error_while_reading_ahead_reaches_the_caller(
+    tmp_path: Path, small_chunks: None
+) -> None:
+    path = tmp_path / "broken.csv.gz"
+    good = io.StringIO()
+    csv.writer(good).writerows([["id", *IDS], *respondents(2000)])
+    # A gzip stream cut short: the first chunks read, then the reader fails.
+    path.write_bytes(gzip.compress(good.getvalue().encode())[:-4000])
+    chunks = AnswerTable.open(path, SCREENER).chunks()
+    with pytest.raises(tables.TableError, match="cannot be read"):
+        for _chunk in chunks:
+            pass
