@@ -13,7 +13,7 @@ from tandem.booking.models import (
 
 @admin.register(BookingSettings)
 class BookingSettingsAdmin(admin.ModelAdmin):
-    list_display = ["therapist", "time_zone", "auto_confirm", "next_free_at"]
+    list_display = ["therapist", "time_zone", "auto_confirm"]
     raw_id_fields = ["therapist"]
     exclude = ["calendar_feed_token"]
 

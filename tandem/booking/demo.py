@@ -79,7 +79,7 @@ def seed(stdout: TextIO) -> None:
     from tandem.booking.soonest import refresh_next_free
 
     refresh_next_free(
-        BookingSettings.objects.filter(next_free_checked_at__isnull=True).values_list(
+        BookingSettings.objects.filter(therapist__next_free_checked_at__isnull=True).values_list(
             "therapist_id", flat=True
         )
     )

@@ -151,10 +151,8 @@ class BookingSettings(models.Model):
         help_text="Otherwise each booking waits until you accept it.",
     )
     calendar_feed_token = models.CharField(max_length=64, unique=True, default=_feed_token)
-    # The start of the next free slot, kept for the directory's "soonest free slot" sort
-    # (see soonest.py); ``next_free_checked_at`` says when it was worked out.
-    next_free_at = models.DateTimeField(null=True, blank=True, editable=False)
-    next_free_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The soonest free slot, which the directory sorts by, is stored on the therapist's
+    # profile (``TherapistProfile.next_free_at``), kept fresh by soonest.py.
 
     class Meta:
         verbose_name_plural = "booking settings"
@@ -167,7 +165,6 @@ class BookingSettings(models.Model):
                 name="booking_settings_daily_cap_positive",
             ),
         ]
-        indexes = [models.Index(fields=["next_free_at"], name="booking_next_free_idx")]
 
     def __str__(self) -> str:
         return f"Booking settings of {self.therapist}"

@@ -1,10 +1,13 @@
-"""The directory's "soonest free slot": worked out in bulk, kept on ``BookingSettings``.
+"""The directory's "soonest free slot": worked out in bulk, stored on the therapist's profile.
 
 The directory's sort hook must return a queryset it can page and count, so the order comes
-from a stored column, ``BookingSettings.next_free_at``. Booking services refresh it for a
-therapist whenever their bookings or rules change; time makes it stale (the slot passes, the
-horizon moves on), so sorting first refreshes the stale rows among the results (a bounded
-number per request), and ``manage.py refresh_soonest_slots`` refreshes the rest from cron.
+from a stored column on the profile, ``TherapistProfile.next_free_at``, with its own index
+(``directory_soonest_idx``): sorting needs no join, and the first page is read from the top of
+the index. Booking services refresh it for a therapist whenever their bookings, hours or time
+off change. Time makes it stale (the slot passes, the horizon moves on), so the sort first
+refreshes the stale ones among the therapists a visitor is about to see (the top
+``REFRESH_PER_REQUEST`` of the order), and ``manage.py refresh_soonest_slots`` refreshes the
+rest from cron.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tandem.booking.models import BookingSettings, SessionType
+from tandem.booking.models import SessionType
 from tandem.booking.slots import Diary, Slot, load_rules
 from tandem.directory.models import TherapistProfile, TherapistProfileQuerySet
 
@@ -74,18 +77,18 @@ def soonest_free_slot_for_many(
 
 
 def refresh_next_free(profile_ids: Iterable[int], now: datetime | None = None) -> None:
-    """Store the soonest free slot of each therapist for the directory's sort."""
+    """Store the soonest free slot of each therapist (none for those who take no bookings)."""
     now = now or timezone.now()
     slots = soonest_free_slot_for_many(list(profile_ids), now)
-    rows = list(BookingSettings.objects.filter(therapist_id__in=slots))
-    for row in rows:
-        slot = slots[row.therapist_id]
-        row.next_free_at = slot.start if slot else None
-        row.next_free_checked_at = now
-    BookingSettings.objects.bulk_update(rows, ["next_free_at", "next_free_checked_at"])
+    rows = [
+        TherapistProfile(pk=pk, next_free_at=slot.start if slot else None, next_free_checked_at=now)
+        for pk, slot in slots.items()
+    ]
+    TherapistProfile.objects.bulk_update(rows, ["next_free_at", "next_free_checked_at"])
 
 
 def stale_settings(now: datetime) -> Q:
+    """Profiles whose stored soonest slot may be wrong by now."""
     return (
         Q(next_free_checked_at__isnull=True)
         | Q(next_free_checked_at__lt=now - STALE_AFTER)
@@ -93,21 +96,29 @@ def stale_settings(now: datetime) -> Q:
     )
 
 
+def _is_stale(next_free_at: datetime | None, checked_at: datetime | None, now: datetime) -> bool:
+    return (
+        checked_at is None
+        or checked_at < now - STALE_AFTER
+        or (next_free_at is not None and next_free_at < now)
+    )
+
+
 def order_by_soonest_free_slot(queryset: TherapistProfileQuerySet) -> TherapistProfileQuerySet:
     """The directory's sort: soonest free slot first, those with none last.
 
-    Refreshes up to ``REFRESH_PER_REQUEST`` stale therapists among the results first, the
-    soonest (stored) first, so the top of the first page is right even before cron has run.
+    First refreshes the stale ones among the top ``REFRESH_PER_REQUEST`` of the order (what a
+    visitor is about to see), read from the index; refreshing can move a therapist down, so
+    it looks again, at most three times. What lies further down is cron's to refresh.
     """
     now = timezone.now()
-    stale = list(
-        BookingSettings.objects.filter(therapist__in=queryset.order_by().values("pk"))
-        .filter(stale_settings(now))
-        .order_by(F("next_free_at").asc(nulls_last=True))
-        .values_list("therapist_id", flat=True)[:REFRESH_PER_REQUEST]
-    )
-    if stale:
+    ordered = queryset.order_by(F("next_free_at").asc(nulls_last=True), "id")
+    for _look in range(3):
+        top = ordered.values_list("id", "next_free_at", "next_free_checked_at")[
+            :REFRESH_PER_REQUEST
+        ]
+        stale = [pk for pk, at, checked in top if _is_stale(at, checked, now)]
+        if not stale:
+            break
         refresh_next_free(stale, now)
-    return queryset.alias(next_free=F("booking_settings__next_free_at")).order_by(
-        F("next_free").asc(nulls_last=True), "id"
-    )
+    return ordered

@@ -235,6 +235,13 @@ class TherapistProfile(models.Model):
     sliding_scale_min_minor = models.PositiveIntegerField(null=True, blank=True)
     lowest_fee_minor = models.PositiveIntegerField(editable=False, default=0)
     accepting_new_clients = models.BooleanField(default=True)
+    # The start of the therapist's soonest free slot, for the "soonest free slot" sort. The
+    # directory only sorts by it: the booking app works it out and stores it (see
+    # ``tandem.booking.soonest``) whenever the therapist's bookings, hours or time off change,
+    # and cron refreshes it as time passes; ``next_free_checked_at`` says when. NULL: nothing
+    # free, or never worked out (last in the sort).
+    next_free_at = models.DateTimeField(null=True, blank=True, editable=False)
+    next_free_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     tier = models.CharField(max_length=12, choices=Tier.choices, default=Tier.STANDARD)
     search_text = models.TextField(editable=False, default="")
@@ -335,6 +342,18 @@ class TherapistProfile(models.Model):
                     (False, "directory_budget_idx"),
                     (True, "directory_couple_budget_idx"),
                 )
+            ),
+            # "Soonest free slot": PostgreSQL's ascending order puts NULLs (nothing free) last,
+            # as the sort does, so the first page is read from the top of this index.
+            models.Index(
+                fields=[
+                    "status",
+                    "next_free_at",
+                    "id",
+                    "accepting_new_clients",
+                    *SEARCH_COLUMNS,
+                ],
+                name="directory_soonest_idx",
             ),
             models.Index(fields=["status", "submitted_at"], name="directory_queue_idx"),
         ]

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tandem.booking.models import BookingSettings
 from tandem.booking.soonest import refresh_next_free, stale_settings
+from tandem.directory.models import TherapistProfile
 
 BATCH = 200
 
@@ -19,9 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         ids = list(
-            BookingSettings.objects.filter(stale_settings(now)).values_list(
-                "therapist_id", flat=True
-            )
+            TherapistProfile.objects.filter(stale_settings(now), booking_settings__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         for first in range(0, len(ids), BATCH):
             refresh_next_free(ids[first : first + BATCH], now)
