@@ -11,12 +11,16 @@ single indexed lookup (a profile by slug) measured in the same run.
 Each database runs in its own process (Django's settings are read once per process). The
 SQLite file and the PostgreSQL database (``tandem_bench``, never the test database) are kept
 between runs and reused when they already hold the requested number of therapists.
-Targets: p95 under 30 ms at 100,000 on SQLite, under 50 ms at 1,000,000 on PostgreSQL.
+Targets for the search and match mix: p95 under 30 ms at 100,000 on SQLite, under 10 ms at
+1,000,000 on PostgreSQL. Searches sorted by the soonest free slot are timed beside the mix and
+reported on their own (seven in ten therapists are given a stored slot within 30 days, as
+booking and cron keep them, and the clock is held a minute after, so none is stale).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import random
@@ -28,8 +32,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import time_machine
+
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_MS = {"sqlite": 30.0, "postgresql": 50.0}
+TARGET_MS = {"sqlite": 30.0, "postgresql": 10.0}
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -159,8 +165,68 @@ def _workload(rng: random.Random, size: int) -> list[tuple[str, dict[str, Any]]]
     return work
 
 
+def _soonest_workload(rng: random.Random, size: int) -> list[tuple[str, dict[str, Any]]]:
+    """Searches sorted by the soonest free slot, half of them with one filter; drawn from
+    their own generator, so the search and match mix stays the same as before."""
+    from tandem.directory.vocab import SPECIALTIES
+
+    work: list[tuple[str, dict[str, Any]]] = []
+    for _ in range(size):
+        query: dict[str, Any] = {"sort": "soonest"}
+        if rng.random() < 0.5:
+            key = rng.choice(["specialty", "format", "couples"])
+            query[key] = {
+                "specialty": rng.choice(SPECIALTIES.keys),
+                "format": rng.choice(["video", "in_person"]),
+                "couples": "1",
+            }[key]
+        if rng.random() < 0.2:
+            query["page"] = str(rng.randint(2, 3))
+        work.append(("soonest", query))
+    return work
+
+
+def _store_soonest_slots() -> datetime.datetime:
+    """Give seven in ten therapists a soonest free slot within 30 days, as booking and cron
+    keep them, once per database; return when they were worked out. The run then holds the
+    clock a minute later, so none is stale and the figures are of the sort itself."""
+    from django.db import connection
+    from django.db.models import Max
+
+    from tandem.directory.models import TherapistProfile
+
+    stored = TherapistProfile.objects.aggregate(at=Max("next_free_checked_at"))["at"]
+    if stored is not None:
+        return stored
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE directory_therapistprofile SET next_free_checked_at = now(), "
+                "next_free_at = CASE WHEN random() < 0.7 "
+                "THEN now() + random() * interval '30 days' END"
+            )
+        else:
+            cursor.execute(
+                "UPDATE directory_therapistprofile SET "
+                "next_free_checked_at = strftime('%Y-%m-%d %H:%M:%f', 'now'), "
+                "next_free_at = CASE WHEN abs(random()) % 10 < 7 THEN strftime("
+                "'%Y-%m-%d %H:%M:%f', 'now', '+' || (abs(random()) % 43200) || ' minutes') END"
+            )
+        cursor.execute("ANALYZE directory_therapistprofile")
+    stored = TherapistProfile.objects.aggregate(at=Max("next_free_checked_at"))["at"]
+    assert stored is not None
+    return stored
+
+
 def _category(kind: str, params: dict[str, Any]) -> str:
     """A query's shape, for reporting which kinds are slow."""
+    if kind == "soonest":
+        filtered = [name for name in ("specialty", "format", "couples") if name in params]
+        return (
+            "soonest free slot"
+            + (" + one filter" if filtered else "")
+            + (", later page" if "page" in params else "")
+        )
     if kind == "match":
         prefs = params["preferences"]
         parts = [name for name in ("near", "format", "max_fee", "language") if name in prefs]
@@ -210,10 +276,13 @@ def _run_worker(vendor: str, count: int, queries: int) -> dict[str, Any]:
         cursor.execute("ANALYZE")
 
     rng = random.Random(11)
-    work = _workload(rng, queries)
+    work = _workload(rng, queries) + _soonest_workload(random.Random(13), queries // 6)
+    stored_at = _store_soonest_slots()
+    clock = time_machine.travel(stored_at + datetime.timedelta(minutes=1), tick=True)
+    clock.start()
     prepared: list[tuple[str, Any, dict[str, Any]]] = []
     for kind, params in work:
-        if kind == "search":
+        if kind in ("search", "soonest"):
             search_form = SearchForm(params)
             if not search_form.is_valid():
                 raise SystemExit(f"bad bench query {params}: {search_form.errors.as_json()}")
@@ -225,7 +294,7 @@ def _run_worker(vendor: str, count: int, queries: int) -> dict[str, Any]:
             prepared.append((kind, (params["result"], match_form.to_preferences()), params))
 
     def run(kind: str, prepared_params: Any) -> int:
-        if kind == "search":
+        if kind in ("search", "soonest"):
             results = search_profiles(prepared_params)
             return len(results.listings)
         result, preferences = prepared_params
@@ -255,7 +324,7 @@ def _run_worker(vendor: str, count: int, queries: int) -> dict[str, Any]:
         lookup(slug)
         lookup_ms.append((time.perf_counter() - began) * 1000)
 
-    timings: dict[str, list[float]] = {"search": [], "match": []}
+    timings: dict[str, list[float]] = {"search": [], "match": [], "soonest": []}
     by_category: dict[str, list[float]] = {}
     slowest: list[tuple[float, str, Any]] = []
     empty = 0
@@ -268,6 +337,7 @@ def _run_worker(vendor: str, count: int, queries: int) -> dict[str, Any]:
         by_category.setdefault(_category(kind, raw), []).append(elapsed)
         slowest.append((elapsed, kind, raw))
         empty += found == 0
+    clock.stop()
     slowest.sort(key=lambda entry: -entry[0])
     everything = timings["search"] + timings["match"]
     base = statistics.median(lookup_ms)
@@ -291,6 +361,7 @@ def _run_worker(vendor: str, count: int, queries: int) -> dict[str, Any]:
         "all": summary(everything),
         "search": summary(timings["search"]),
         "match": summary(timings["match"]),
+        "soonest": summary(timings["soonest"]),
         "empty_results": empty,
         "categories": {name: summary(values) for name, values in sorted(by_category.items())},
         "slowest": [
@@ -354,6 +425,11 @@ def _report(outcome: dict[str, Any]) -> bool:
             f"  {kind:<6} n={s['n']:<4} p50 {s['p50_ms']:>7} ms ({s['p50_ratio']}x lookup)  "
             f"p95 {s['p95_ms']:>7} ms ({s['p95_ratio']}x lookup)  max {s['max_ms']} ms"
         )
+    s = outcome["soonest"]
+    print(
+        f"  soonest free slot (not in the mix): n={s['n']} p50 {s['p50_ms']} ms  "
+        f"p95 {s['p95_ms']} ms  max {s['max_ms']} ms"
+    )
     ok = outcome["all"]["p95_ms"] < target
     print(
         f"  target p95 < {target:g} ms: {'met' if ok else 'NOT met'}; "
@@ -361,7 +437,7 @@ def _report(outcome: dict[str, Any]) -> bool:
     )
     print("  by kind (n, p50, p95 ms):")
     for name, s in outcome["categories"].items():
-        print(f"    {name:<40} {s['n']:>4} {s['p50_ms']:>8} {s['p95_ms']:>8}")
+        print(f"    {name:<46} {s['n']:>4} {s['p50_ms']:>8} {s['p95_ms']:>8}")
     print("  slowest:")
     for entry in outcome["slowest"]:
         print(f"    {entry['ms']} ms {entry['kind']} {json.dumps(entry['params'])}")
