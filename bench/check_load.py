@@ -267,9 +267,15 @@ def postgres_backends() -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def server_pids(server: subprocess.Popen[bytes]) -> list[int]:
+def server_pids(server: subprocess.Popen[bytes], workers: int) -> list[int]:
+    """The master's pid and its workers' (waiting for them: gunicorn listens before it forks)."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
-    return [server.pid, *(int(pid) for pid in children.read_text().split())]
+    deadline = time.monotonic() + 30
+    found = children.read_text().split()
+    while len(found) < workers and time.monotonic() < deadline:
+        time.sleep(0.1)
+        found = children.read_text().split()
+    return [server.pid, *(int(pid) for pid in found)]
 
 
 # --- A tiny HTTP/1.1 client with keep-alive -----------------------------------------------
@@ -351,6 +357,9 @@ class Timings:
     client_cpu: float = 0.0
     server_cpu: float = 0.0
     database_cpu: float = 0.0
+    # Each gunicorn process's share of one core: an uneven split means requests queue in
+    # one worker while others idle.
+    per_process_cpu: list[float] = field(default_factory=list)
 
     def add(self, kind: str, seconds: float) -> None:
         self.samples.setdefault(kind, []).append(seconds)
@@ -463,7 +472,12 @@ async def run_phase(
     record.window = (max(completions) if completions else ended) - window_open
     record.requests = len(completions)
     record.client_cpu = (time.process_time() - client_before) / (ended - window_open)
-    record.server_cpu = cpu_used(server_before, cpu_seconds(pids)) / (ended - window_open)
+    server_after = cpu_seconds(pids)
+    record.server_cpu = cpu_used(server_before, server_after) / (ended - window_open)
+    record.per_process_cpu = [
+        (used - server_before.get(pid, 0.0)) / (ended - window_open)
+        for pid, used in server_after.items()
+    ]
     record.database_cpu = cpu_used(database_before, database_after) / (ended - window_open)
     return record
 
@@ -475,7 +489,9 @@ def report_lines(phase: Timings) -> list[str]:
     lines = [
         f"{phase.name}: {phase.requests} requests in {phase.window:.1f} s = "
         f"{phase.throughput:.1f} req/s; CPU (of one core): client {phase.client_cpu:.0%}, "
-        f"gunicorn {phase.server_cpu:.0%}, PostgreSQL {phase.database_cpu:.0%}; "
+        f"gunicorn {phase.server_cpu:.0%} "
+        f"({' + '.join(f'{share:.0%}' for share in phase.per_process_cpu)}), "
+        f"PostgreSQL {phase.database_cpu:.0%}; "
         f"errors {len(phase.errors)}" + (f" (first: {phase.errors[0]})" if phase.errors else "")
     ]
     for kind, values in phase.samples.items():
@@ -580,7 +596,7 @@ def main() -> None:
             f"{os.cpu_count()} CPUs; {options.users} users, {options.seconds:.0f} s per phase\n",
             flush=True,
         )
-        pids = [pid for server in servers for pid in server_pids(server)]
+        pids = [pid for server in servers for pid in server_pids(server, options.workers)]
         asyncio.run(bench(options, ports, pids, keys))
     finally:
         for server in servers:
