@@ -116,6 +116,24 @@ class Consent(models.Model):
             self.shared_through is not None and completed_at <= self.shared_through
         )
 
+    @staticmethod
+    def shared_dates_filter(prefix: str) -> Q:
+        """The date part of :meth:`covers` for a query on ``Response`` joined to its owner's
+        current consent through ``prefix`` (e.g. ``"owner__consents_given__"``), so the
+        database drops results outside the consented dates before any row is read. The
+        instruments part (a JSON list) is still checked per row by the caller."""
+        return Q(
+            **{
+                f"{prefix}revoked_at__isnull": True,
+                # A date compares as its midnight (UTC, the database's zone): the same
+                # as ``completed_at.date() >= share_from``, without a function per row.
+                "completed_at__gte": models.F(f"{prefix}share_from"),
+            }
+        ) & (
+            Q(**{f"{prefix}auto_share": True})
+            | Q(completed_at__lte=models.F(f"{prefix}shared_through"))
+        )
+
     def shared_responses_filter(self) -> Q:
         """The same rule as :meth:`covers`, for a query on assessments' ``Response``."""
         rule = Q(

@@ -120,6 +120,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         "practice/caseload.html",
         {
             "rows": rows,
+            # Each row's link is this and the consent id: one reverse() instead of 200.
+            "client_url": reverse("practice:client", args=[0]).removesuffix("0/"),
             "alerts": sum(1 for row in rows if row.alerts),
             "invitations": invitations,
             "overdue_days": settings.PRACTICE_OVERDUE_DAYS,
