@@ -1,22 +1,14 @@
-"""The therapist's practice and the client's side of sharing.
-
-Every therapist page goes through :func:`_get_consent_for_therapist` or :func:`_therapist`:
-anyone without a current consent from the client gets a 404, never a 403, because whether
-a person shares anything with a therapist is itself private. Every read of a client's data
-writes a row to their access log before the page is returned.
-"""
+"""The therapist's pages: the caseload, a client's progress, results, exports, schedules."""
 
 from __future__ import annotations
 
-import csv
 from functools import partial
-from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,86 +17,29 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.accounts.access_log import AccessKind, record_access, record_accesses
-from tandem.accounts.models import Role, User
 from tandem.assessments.models import Response
 from tandem.assessments.presentation import result_view
 from tandem.booking.models import Booking
-from tandem.instruments import UnknownInstrument, library
 from tandem.practice import services
-from tandem.practice.forms import ConsentForm, InvitationForm, ScheduleForm
-from tandem.practice.models import Consent, DueMeasure, Invitation, MeasureSchedule
+from tandem.practice.forms import InvitationForm, ScheduleForm
+from tandem.practice.models import DueMeasure, Invitation, MeasureSchedule
 from tandem.practice.progress import caseload, outcome_changes, shared_results
 from tandem.practice.reports import client_progress, timeline
 from tandem.practice.tasks import send_invitation
-
-NOT_SHARED = "No such client."
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # guaranteed by @login_required
-    return request.user
-
-
-def _therapist(request: HttpRequest) -> User:
-    """The signed-in therapist; anyone else is told the page does not exist."""
-    user = _user(request)
-    if user.role != Role.THERAPIST:
-        raise Http404("No such page.")
-    return user
-
-
-def _get_consent_for_therapist(request: HttpRequest, consent_id: int) -> Consent:
-    """The signed-in therapist's current consent with this id, else a 404.
-
-    A revoked consent, another therapist's, or one that never existed look the same.
-    select_related: every page names the client.
-    """
-    consent = (
-        Consent.objects.readable_by(request.user)
-        .select_related("client")
-        .filter(pk=consent_id)
-        .first()
-    )
-    if consent is None:
-        raise Http404(NOT_SHARED)
-    return consent
-
-
-def _get_consent_for_client(request: HttpRequest, consent_id: int) -> Consent:
-    """One of the signed-in client's own current consents, else a 404."""
-    consent = (
-        Consent.objects.current()
-        .select_related("therapist")
-        .filter(pk=consent_id, client=_user(request))
-        .first()
-    )
-    if consent is None:
-        raise Http404("No such consent.")
-    return consent
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response, csv.writer(response)
-
-
-def _title(slug: str) -> str:
-    try:
-        return library.get(slug).title
-    except UnknownInstrument:
-        return slug
-
-
-# --- The therapist ------------------------------------------------------------------------
+from tandem.practice.views.common import (
+    consent_for_therapist,
+    csv_response,
+    therapist_of,
+    title_of,
+    user_of,
+)
 
 
 @never_cache
 @login_required
 @require_safe
 def caseload_page(request: HttpRequest) -> HttpResponse:
-    therapist = _therapist(request)
+    therapist = therapist_of(request)
     now = timezone.now()
     rows = caseload(therapist, now)
     record_accesses(
@@ -133,14 +68,14 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def caseload_csv(request: HttpRequest) -> HttpResponse:
-    therapist = _therapist(request)
+    therapist = therapist_of(request)
     rows = caseload(therapist, timezone.now())
     record_accesses(
         viewer=therapist,
         kind=AccessKind.EXPORT,
         reads=[(row.client.pk, row.consent.pk, "caseload CSV") for row in rows],
     )
-    response, writer = _csv_response("tandem-caseload.csv")
+    response, writer = csv_response("tandem-caseload.csv")
     writer.writerow(
         [
             "client",
@@ -184,7 +119,7 @@ def caseload_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
-    therapist = _therapist(request)
+    therapist = therapist_of(request)
     form = InvitationForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -210,8 +145,8 @@ def invite(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def client_page(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = _get_consent_for_therapist(request, consent_id)
-    therapist = _user(request)
+    consent = consent_for_therapist(request, consent_id)
+    therapist = user_of(request)
     now = timezone.now()
     results = shared_results(consent)
     record_access(
@@ -228,7 +163,7 @@ def client_page(request: HttpRequest, consent_id: int) -> HttpResponse:
     )
     schedules = list(consent.schedules.filter(is_active=True))
     since_first, since_previous = outcome_changes(results)
-    titles = {slug: _title(slug) for slug in consent.instruments}
+    titles = {slug: title_of(slug) for slug in consent.instruments}
     return render(
         request,
         "practice/client.html",
@@ -253,16 +188,16 @@ def client_page(request: HttpRequest, consent_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def client_csv(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = _get_consent_for_therapist(request, consent_id)
+    consent = consent_for_therapist(request, consent_id)
     results = shared_results(consent)
     record_access(
         subject=consent.client,
-        viewer=_user(request),
+        viewer=user_of(request),
         kind=AccessKind.EXPORT,
         detail="results CSV",
         consent_id=consent.pk,
     )
-    response, writer = _csv_response(f"tandem-client-{consent.pk}.csv")
+    response, writer = csv_response(f"tandem-client-{consent.pk}.csv")
     writer.writerow(["completed_at", "check", "version", "scale", "score"])
     for result in results:
         for scale, score in result.scale_scores.items():
@@ -282,7 +217,7 @@ def client_csv(request: HttpRequest, consent_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def result_page(request: HttpRequest, consent_id: int, public_id: UUID) -> HttpResponse:
-    consent = _get_consent_for_therapist(request, consent_id)
+    consent = consent_for_therapist(request, consent_id)
     response = (
         Response.objects.completed().filter(public_id=public_id, owner=consent.client).first()
     )
@@ -298,7 +233,7 @@ def result_page(request: HttpRequest, consent_id: int, public_id: UUID) -> HttpR
     view = result_view(result)
     record_access(
         subject=consent.client,
-        viewer=_user(request),
+        viewer=user_of(request),
         kind=AccessKind.RESULT,
         detail=f"{view.title}, {response.completed_at:%d %b %Y}" if response.completed_at else "",
         consent_id=consent.pk,
@@ -320,9 +255,9 @@ def result_page(request: HttpRequest, consent_id: int, public_id: UUID) -> HttpR
 @login_required
 @require_POST
 def schedule_add(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = _get_consent_for_therapist(request, consent_id)
+    consent = consent_for_therapist(request, consent_id)
     form = ScheduleForm(
-        request.POST, instruments=[(slug, _title(slug)) for slug in consent.instruments]
+        request.POST, instruments=[(slug, title_of(slug)) for slug in consent.instruments]
     )
     if not form.is_valid():
         for errors in form.errors.values():
@@ -342,133 +277,10 @@ def schedule_add(request: HttpRequest, consent_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def schedule_stop(request: HttpRequest, consent_id: int, pk: int) -> HttpResponse:
-    consent = _get_consent_for_therapist(request, consent_id)
+    consent = consent_for_therapist(request, consent_id)
     schedule = MeasureSchedule.objects.filter(pk=pk, consent=consent).first()
     if schedule is None:
         raise Http404("No such schedule.")
     services.schedule_stop(schedule=schedule)
     messages.success(request, "The schedule is stopped; nothing more will be sent for it.")
     return redirect("practice:client", consent_id=consent.pk)
-
-
-# --- The client ---------------------------------------------------------------------------
-
-
-@never_cache
-@login_required
-@require_safe
-def sharing(request: HttpRequest) -> HttpResponse:
-    client = _user(request)
-    consents = list(Consent.objects.current().filter(client=client).select_related("therapist"))
-    shared_with = {consent.therapist_id for consent in consents}
-    for consent in consents:
-        consent.titles = [_title(slug) for slug in consent.instruments]  # type: ignore[attr-defined]
-    due = (
-        DueMeasure.objects.filter(
-            schedule__consent__client=client,
-            schedule__consent__revoked_at__isnull=True,
-            schedule__is_active=True,
-            completed_at__isnull=True,
-            due_at__lte=timezone.now(),
-        )
-        .select_related("schedule__consent__therapist")
-        .order_by("due_at")
-    )
-    for measure in due:
-        measure.title = _title(measure.schedule.instrument_slug)  # type: ignore[attr-defined]
-    return render(
-        request,
-        "practice/sharing.html",
-        {
-            "consents": consents,
-            "due": due,
-            "others": [
-                therapist
-                for therapist in services.therapists_to_share_with(client)
-                if therapist.pk not in shared_with
-            ],
-        },
-    )
-
-
-def _consent_page(
-    request: HttpRequest,
-    template: str,
-    form: ConsentForm,
-    extra: dict[str, Any],
-    status: int = 200,
-) -> HttpResponse:
-    return render(request, template, {"form": form, **extra}, status=status)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def share(request: HttpRequest, therapist_id: int) -> HttpResponse:
-    client = _user(request)
-    therapist = services.therapists_to_share_with(client).filter(pk=therapist_id).first()
-    if therapist is None:
-        raise Http404("You can share results with a therapist you have booked with.")
-    current = Consent.objects.current().filter(client=client, therapist=therapist).first()
-    initial = {}
-    if current is not None:
-        initial = {
-            "instruments": current.instruments,
-            "share_from": current.share_from,
-            "auto_share": current.auto_share,
-            "share_safety": current.share_safety,
-        }
-    form = ConsentForm(request.POST or None, initial=initial)
-    extra = {"therapist": therapist, "current": current}
-    if request.method == "POST":
-        if not form.is_valid():
-            return _consent_page(request, "practice/share.html", form, extra, 400)
-        try:
-            services.consent_save(client=client, therapist=therapist, **form.cleaned_data)
-        except IntegrityError:
-            messages.error(request, "Your choice was saved in another tab a moment ago.")
-            return redirect("practice:sharing")
-        messages.success(
-            request, f"Saved. {therapist.name or therapist.email} sees what you chose, from now."
-        )
-        return redirect("practice:sharing")
-    return _consent_page(request, "practice/share.html", form, extra)
-
-
-@login_required
-@require_POST
-def revoke(request: HttpRequest, consent_id: int) -> HttpResponse:
-    consent = _get_consent_for_client(request, consent_id)
-    services.consent_revoke(consent=consent)
-    messages.success(
-        request,
-        f"You no longer share anything with {consent.therapist.name or consent.therapist.email}."
-        " This took effect at once.",
-    )
-    return redirect("practice:sharing")
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
-    found = services.open_invitation(token)
-    if found is None:
-        return render(request, "practice/invitation_invalid.html", status=404)
-    here = reverse("practice:invitation", args=[token])
-    if not request.user.is_authenticated:
-        return render(request, "practice/invitation.html", {"invitation": found, "here": here})
-    client = _user(request)
-    if client.pk == found.therapist_id or client.role != Role.CLIENT:
-        return render(request, "practice/invitation_invalid.html", status=404)
-    form = ConsentForm(request.POST or None, initial={"instruments": found.instruments})
-    context = {"invitation": found, "here": here}
-    if request.method == "POST":
-        if not form.is_valid():
-            return _consent_page(request, "practice/invitation.html", form, context, 400)
-        try:
-            services.invitation_accept(token=token, client=client, **form.cleaned_data)
-        except services.InvitationRefused:
-            return render(request, "practice/invitation_invalid.html", status=404)
-        messages.success(request, "Thank you. You can change or stop what you share here.")
-        return redirect("practice:sharing")
-    return _consent_page(request, "practice/invitation.html", form, context)
