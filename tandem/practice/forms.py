@@ -40,6 +40,14 @@ class ConsentForm(forms.Form):
         "plan (which depends on those answers) is not shown to them either.",
     )
 
+    share_couple_report = forms.BooleanField(
+        label="Also share our couple report, if we do the Couple Balance Check together",
+        required=False,
+        help_text="Your therapist sees it only if your partner says yes too, in their own "
+        "sharing with this therapist. It shows how each of you sees the balance, never your "
+        "answers to the safety questions.",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["instruments"].choices = _instrument_choices()  # type: ignore[attr-defined]

@@ -73,6 +73,9 @@ class Consent(models.Model):
     auto_share = models.BooleanField(default=True)
     shared_through = models.DateTimeField(null=True, blank=True)
     share_safety = models.BooleanField(default=False)
+    # The couple report of the Couple Balance Check, shown only when both partners of an
+    # active couple check say yes to the same therapist, each in their own consent.
+    share_couple_report = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -106,9 +109,15 @@ class Consent(models.Model):
 
     def covers(self, instrument_slug: str, completed_at: datetime | None) -> bool:
         """Whether a result of ``instrument_slug`` completed then is shared under this consent."""
+        return instrument_slug in self.instruments and self._covers_time(completed_at)
+
+    def covers_couple_report(self, completed_at: datetime | None) -> bool:
+        """Whether this client's side of a couple report, answered then, is shared: the
+        separate yes, and the same dates as results. Both partners' consents must say so."""
+        return self.share_couple_report and self._covers_time(completed_at)
+
+    def _covers_time(self, completed_at: datetime | None) -> bool:
         if not self.is_current or completed_at is None:
-            return False
-        if instrument_slug not in self.instruments:
             return False
         if completed_at.date() < self.share_from:
             return False

@@ -88,6 +88,7 @@ def share(request: HttpRequest, therapist_id: int) -> HttpResponse:
             "share_from": current.share_from,
             "auto_share": current.auto_share,
             "share_safety": current.share_safety,
+            "share_couple_report": current.share_couple_report,
         }
     form = ConsentForm(request.POST or None, initial=initial)
     extra = {"therapist": therapist, "current": current}

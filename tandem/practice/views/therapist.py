@@ -33,6 +33,7 @@ from tandem.practice.views.common import (
     title_of,
     user_of,
 )
+from tandem.practice.views.couple import couple_for
 
 
 @never_cache
@@ -164,6 +165,7 @@ def client_page(request: HttpRequest, consent_id: int) -> HttpResponse:
     schedules = list(consent.schedules.filter(is_active=True))
     since_first, since_previous = outcome_changes(results)
     titles = {slug: title_of(slug) for slug in consent.instruments}
+    couple = couple_for(consent, therapist, kind=AccessKind.HISTORY, detail="couple view")
     return render(
         request,
         "practice/client.html",
@@ -180,6 +182,7 @@ def client_page(request: HttpRequest, consent_id: int) -> HttpResponse:
             ).select_related("schedule"),
             "schedule_form": ScheduleForm(instruments=list(titles.items())),
             "titles": titles,
+            "couple": couple,
         },
     )
 
