@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.practice.views import couple, sharing, therapist
+from tandem.practice.views import couple, report, sharing, therapist
 
 app_name = "practice"
 
@@ -14,6 +14,7 @@ urlpatterns = [
         "clients/<int:consent_id>/results/<uuid:public_id>/", therapist.result_page, name="result"
     ),
     path("clients/<int:consent_id>/couple.csv", couple.couple_csv, name="couple_csv"),
+    path("clients/<int:consent_id>/progress.pdf", report.progress_pdf, name="progress_pdf"),
     path("clients/<int:consent_id>/schedules/", therapist.schedule_add, name="schedule_add"),
     path(
         "clients/<int:consent_id>/schedules/<int:pk>/stop/",

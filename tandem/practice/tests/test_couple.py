@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -18,24 +18,12 @@ from tandem.conftest import client_for
 from tandem.couples.models import Couple
 from tandem.couples.tests.helpers import active_couple, answer_all
 from tandem.practice.models import Consent
-from tandem.practice.services import consent_revoke, consent_save
-from tandem.practice.tests.conftest import CHECK, NOW, result
+from tandem.practice.services import consent_revoke
+from tandem.practice.tests.conftest import NOW, result, share
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 SIDE_BY_SIDE = "side by side"
-
-
-def share(person: User, therapist: User, *, couple_report: bool = False) -> Consent:
-    return consent_save(
-        client=person,
-        therapist=therapist,
-        instruments=[CHECK],
-        share_from=date(2027, 1, 1),
-        auto_share=True,
-        share_safety=False,
-        share_couple_report=couple_report,
-    )
 
 
 def answer_round(couple: Couple, person: User, *, flagged: bool = False, lean: str = "") -> None:
@@ -117,10 +105,10 @@ def test_the_couple_report_needs_both_yeses(
 ) -> None:
     answer_round(couple, client_user, lean="high")
     answer_round(couple, partner_user, lean="low")
-    share(partner_user, therapist_user, couple_report=True)
+    share(partner_user, therapist_user, share_couple_report=True)
     http = client_for(therapist_user)
     assert "Their couple report (" not in _page(http, consent)  # the client has not said yes
-    share(client_user, therapist_user, couple_report=True)
+    share(client_user, therapist_user, share_couple_report=True)
     html = _page(http, consent)
     assert "Their couple report (" in html and "round 1" in html
     rows = list(
@@ -147,8 +135,8 @@ def _masked(html: str) -> str:
 def test_a_partners_safety_flag_looks_exactly_like_an_answer_not_yet_given(
     therapist_user: User, consent: Consent, couple: Couple, client_user: User, partner_user: User
 ) -> None:
-    share(partner_user, therapist_user, couple_report=True)
-    share(client_user, therapist_user, couple_report=True)
+    share(partner_user, therapist_user, share_couple_report=True)
+    share(client_user, therapist_user, share_couple_report=True)
     answer_round(couple, client_user)
     http = client_for(therapist_user)
     waiting = _masked(_page(http, consent))

@@ -8,6 +8,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 
 from tandem.accounts.models import Role, User
+from tandem.assessments.models import Response
+from tandem.assessments.presentation import ResultView, result_view
 from tandem.instruments import UnknownInstrument, library
 from tandem.practice.models import Consent
 
@@ -69,3 +71,17 @@ def title_of(slug: str) -> str:
         return library.get(slug).title
     except UnknownInstrument:
         return slug
+
+
+def shared_result(consent: Consent, response: Response) -> tuple[dict[str, Any], ResultView]:
+    """A result as the therapist may see it under ``consent`` (already checked to cover it).
+
+    Without the separate yes, nothing that comes from the safety answers is shown: the
+    flags, and the plan, whose order they change. Always hidden, flagged or not, so its
+    absence says nothing.
+    """
+    result = dict(response.result or {})
+    if not consent.share_safety:
+        result["flags"] = []
+        result["plan"] = []
+    return result, result_view(result)

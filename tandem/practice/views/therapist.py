@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from tandem.accounts.access_log import AccessKind, record_access, record_accesses
 from tandem.assessments.models import Response
-from tandem.assessments.presentation import result_view
 from tandem.booking.models import Booking
 from tandem.practice import services
 from tandem.practice.forms import InvitationForm, ScheduleForm
@@ -29,6 +28,7 @@ from tandem.practice.tasks import send_invitation
 from tandem.practice.views.common import (
     consent_for_therapist,
     csv_response,
+    shared_result,
     therapist_of,
     title_of,
     user_of,
@@ -226,14 +226,7 @@ def result_page(request: HttpRequest, consent_id: int, public_id: UUID) -> HttpR
     )
     if response is None or not consent.covers(response.instrument_slug, response.completed_at):
         raise Http404("No such result.")
-    result = dict(response.result or {})
-    if not consent.share_safety:
-        # Without the separate yes, nothing that comes from the safety answers is shown: the
-        # flags, and the plan, whose order they change. Always hidden, flagged or not, so
-        # its absence says nothing.
-        result["flags"] = []
-        result["plan"] = []
-    view = result_view(result)
+    result, view = shared_result(consent, response)
     record_access(
         subject=consent.client,
         viewer=user_of(request),
