@@ -23,7 +23,9 @@ class ConsentForm(forms.Form):
     )
     share_from = forms.DateField(
         label="Share results completed from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes only ISO dates: in the locale's format the browser shows it
+        # empty, and a client editing their choice could not save without typing it again.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Results completed before this date stay private.",
     )
     auto_share = forms.BooleanField(
