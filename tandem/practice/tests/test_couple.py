@@ -86,7 +86,8 @@ def test_revoking_either_consent_removes_it_at_once(
     assert SIDE_BY_SIDE not in html
     for gone in (consent, theirs):
         if gone != remaining:
-            assert http.get(reverse("practice:client", args=[gone.pk])).status_code == 404
+            for name in ("practice:client", "practice:couple_csv", "practice:progress_pdf"):
+                assert http.get(reverse(name, args=[gone.pk])).status_code == 404
     assert http.get(reverse("practice:couple_csv", args=[remaining.pk])).status_code == 404
 
 
