@@ -59,7 +59,9 @@ def test_the_demo_therapist_runs_a_practice_with_alerts() -> None:
     assert TherapistProfile.objects.filter(status=ProfileStatus.SUBMITTED).count() >= 3
     # Both partners share, each with their own consent, and both share the couple report.
     alex = next(row.consent for row in rows if row.client.email == "alex@demo.tandem.invalid")
-    view = couple_view(alex, partner_consent(alex, therapist))  # type: ignore[arg-type]
+    sam = partner_consent(alex, therapist)
+    assert sam is not None
+    view = couple_view(alex, sam)
     assert view.partner.email == "sam@demo.tandem.invalid"
     assert view.checks and view.report is not None
     # A second run adds nothing.
