@@ -7,9 +7,10 @@ queries. A quarter of the clients share safety answers, so their latest result i
 decrypted, as on a real caseload; each request also writes 200 access-log rows.
 
 The machine may be shared: the load average is printed first, so a slow figure can be read
-against it.
+against it, and the process's CPU time per request is printed beside the wall-clock time.
+``--profile`` adds where one request's time goes (cProfile) and its slowest queries.
 
-    .venv/bin/python bench/caseload.py [--runs 15] [--database-url postgres://...]
+    .venv/bin/python bench/caseload.py [--runs 15] [--profile] [--database-url postgres://...]
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ SESSIONS = 12
 _parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
 _parser.add_argument("--runs", type=int, default=15)
 _parser.add_argument("--database-url", default="")
+_parser.add_argument(
+    "--profile", action="store_true", help="print where one request's time goes (cProfile)"
+)
 ARGS = _parser.parse_args()
 
 _data = tempfile.mkdtemp(prefix="tandem-bench-caseload-")
@@ -136,6 +140,25 @@ def _build() -> User:
     return therapist
 
 
+def _profile(http: Client) -> None:
+    """The functions one request spends most of its time in, by cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(http.get, "/practice/")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(15)
+    # The page's three parts: working out the rows, the access log, the template.
+    stats.sort_stats("cumulative").print_stats(
+        r"progress.py.*\(caseload\)|record_accesses|render_to_string"
+    )
+    with CaptureQueriesContext(connection) as captured:
+        http.get("/practice/")
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:5]:
+        print(f"{float(query['time']) * 1000:6.1f} ms  {query['sql'][:300]}")
+
+
 def main() -> None:
     print(f"Load average at the start (1, 5, 15 min): {os.getloadavg()}")
     print(f"Database: {connection.vendor}")
@@ -150,19 +173,27 @@ def main() -> None:
     http.force_login(therapist)
     assert http.get("/practice/").status_code == 200  # warm up: session, MFA check, caches
     timings = []
+    cpu = []
     queries = []
     for _ in range(ARGS.runs):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
+            started_cpu = time.process_time()
             page = http.get("/practice/")
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         assert page.status_code == 200 and page.content.count(b"/practice/clients/") == CLIENTS
         queries.append(len(captured))
+    if ARGS.profile:
+        _profile(http)
     print(
         f"/practice/ with {CLIENTS} clients: median {statistics.median(timings) * 1000:.0f} ms "
         f"(min {min(timings) * 1000:.0f}, max {max(timings) * 1000:.0f}) over {ARGS.runs} runs; "
         f"{statistics.median(queries):.0f} queries per request."
     )
+    # This process's own CPU time (SQLite runs in it too): less moved by other work on a
+    # shared machine than the wall-clock time above.
+    print(f"CPU time per request: median {statistics.median(cpu) * 1000:.0f} ms.")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """A working practice for the demo therapist: clients, sessions, shared results, schedules.
 
-Runs after the directory's and booking's seeds (INSTALLED_APPS order). The demo therapist
-(therapist@demo.tandem.invalid) gets a verified profile, hours and session types if they
-lack them, and four clients with months of sessions and results they chose to share: one
-recovered, one deteriorating, one steady with an overdue measure, and one who shares safety
-answers. Idempotent: a client who already shares with the therapist is left as they are.
+Runs after the directory's, booking's and couples' seeds (INSTALLED_APPS order). The demo
+therapist (therapist@demo.tandem.invalid) gets a verified profile, hours and session types if
+they lack them, and six clients with months of sessions and results they chose to share:
+Jordan recovered, Morgan deteriorating, Robin steady with an overdue measure, Kit sharing
+safety answers, and Alex and Sam, the demo couple, who both share their results and their
+couple report, so the client page shows them side by side. Idempotent: a client who already
+shares with the therapist is left as they are.
 """
 
 from __future__ import annotations
@@ -42,13 +44,17 @@ class DemoClient:
     scores: tuple[int, ...]  # the Healthy Relationship Check's overall score, oldest first
     safety: bool = False  # shares safety answers, and the last result raised the flag
     overdue: bool = False
+    couple: bool = False  # one of the demo couple (tandem.couples.demo): shares the report
 
 
 CLIENTS = [
-    DemoClient("alex@demo.tandem.invalid", "Alex Demo", (34, 38, 45, 55, 63, 71)),
-    DemoClient("sam@demo.tandem.invalid", "Sam Demo", (68, 70, 64, 55, 47, 41)),
+    DemoClient("jordan@demo.tandem.invalid", "Jordan Demo", (34, 38, 45, 55, 63, 71)),
+    DemoClient("morgan@demo.tandem.invalid", "Morgan Demo", (68, 70, 64, 55, 47, 41)),
     DemoClient("robin@demo.tandem.invalid", "Robin Demo", (52, 55, 51, 56, 54), overdue=True),
     DemoClient("kit@demo.tandem.invalid", "Kit Demo", (58, 57, 55, 54), safety=True),
+    # The demo couple's accounts (accounts' and couples' demos), each sharing on their own.
+    DemoClient("alex@demo.tandem.invalid", "Alex Demo", (48, 50, 55, 58), couple=True),
+    DemoClient("sam@demo.tandem.invalid", "Sam Demo", (57, 55, 58, 60), couple=True),
 ]
 
 
@@ -181,7 +187,7 @@ def _client(
     # Fortnightly sessions over the months the results span, each client at their own hour.
     weeks = 4 * len(demo.scores)
     first = (now - timedelta(weeks=weeks)).replace(
-        hour=9 + 2 * number, minute=0, second=0, microsecond=0
+        hour=9 + number, minute=0, second=0, microsecond=0
     )
     for fortnight in range(weeks // 2):
         start = first + timedelta(weeks=2 * fortnight)
@@ -208,6 +214,7 @@ def _client(
         share_from=(first - timedelta(days=2)).date(),
         auto_share=True,
         share_safety=demo.safety,
+        share_couple_report=demo.couple,
         created_at=first - timedelta(days=2),
         updated_at=first - timedelta(days=2),
     )
@@ -248,7 +255,10 @@ def seed(stdout: TextIO) -> None:
         instrument = library.get(CHECK)
         for number, demo in enumerate(CLIENTS):
             added += _client(demo, number, profile, session, instrument, now)
+    singles = [demo.email for demo in CLIENTS if not demo.couple]
+    couple = [demo.email for demo in CLIENTS if demo.couple]
     stdout.write(
         f"Demo practice: {added} clients added. Therapist: {THERAPIST}; clients sharing "
-        f"results: {', '.join(demo.email for demo in CLIENTS)} (password: {DEMO_PASSWORD}).\n"
+        f"results: {', '.join(singles)}; and the demo couple {' and '.join(couple)}, both "
+        f"sharing, side by side on either one's page (password: {DEMO_PASSWORD}).\n"
     )

@@ -23,7 +23,9 @@ class ConsentForm(forms.Form):
     )
     share_from = forms.DateField(
         label="Share results completed from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes only ISO dates: in the locale's format the browser shows it
+        # empty, and a client editing their choice could not save without typing it again.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Results completed before this date stay private.",
     )
     auto_share = forms.BooleanField(
@@ -38,6 +40,14 @@ class ConsentForm(forms.Form):
         help_text="A separate choice. If you say yes and an answer suggests you may not be "
         "safe, your therapist is alerted. If you say no, they see nothing about it, and your "
         "plan (which depends on those answers) is not shown to them either.",
+    )
+
+    share_couple_report = forms.BooleanField(
+        label="Also share our couple report, if we do the Couple Balance Check together",
+        required=False,
+        help_text="Your therapist sees it only if your partner says yes too, in their own "
+        "sharing with this therapist. It shows how each of you sees the balance, never your "
+        "answers to the safety questions.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -73,6 +73,9 @@ class Consent(models.Model):
     auto_share = models.BooleanField(default=True)
     shared_through = models.DateTimeField(null=True, blank=True)
     share_safety = models.BooleanField(default=False)
+    # The couple report of the Couple Balance Check, shown only when both partners of an
+    # active couple check say yes to the same therapist, each in their own consent.
+    share_couple_report = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -106,14 +109,38 @@ class Consent(models.Model):
 
     def covers(self, instrument_slug: str, completed_at: datetime | None) -> bool:
         """Whether a result of ``instrument_slug`` completed then is shared under this consent."""
+        return instrument_slug in self.instruments and self._covers_time(completed_at)
+
+    def covers_couple_report(self, completed_at: datetime | None) -> bool:
+        """Whether this client's side of a couple report, answered then, is shared: the
+        separate yes, and the same dates as results. Both partners' consents must say so."""
+        return self.share_couple_report and self._covers_time(completed_at)
+
+    def _covers_time(self, completed_at: datetime | None) -> bool:
         if not self.is_current or completed_at is None:
-            return False
-        if instrument_slug not in self.instruments:
             return False
         if completed_at.date() < self.share_from:
             return False
         return self.auto_share or (
             self.shared_through is not None and completed_at <= self.shared_through
+        )
+
+    @staticmethod
+    def shared_dates_filter(prefix: str) -> Q:
+        """The date part of :meth:`covers` for a query on ``Response`` joined to its owner's
+        current consent through ``prefix`` (e.g. ``"owner__consents_given__"``), so the
+        database drops results outside the consented dates before any row is read. The
+        instruments part (a JSON list) is still checked per row by the caller."""
+        return Q(
+            **{
+                f"{prefix}revoked_at__isnull": True,
+                # A date compares as its midnight (UTC, the database's zone): the same
+                # as ``completed_at.date() >= share_from``, without a function per row.
+                "completed_at__gte": models.F(f"{prefix}share_from"),
+            }
+        ) & (
+            Q(**{f"{prefix}auto_share": True})
+            | Q(completed_at__lte=models.F(f"{prefix}shared_through"))
         )
 
     def shared_responses_filter(self) -> Q:

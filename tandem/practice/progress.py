@@ -14,17 +14,18 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, FloatField, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
+from django.utils import dateformat, timezone
 
 from tandem.accounts.models import User
 from tandem.assessments.models import Response
 from tandem.assessments.presentation import SAFETY_FLAG
-from tandem.booking.models import Booking
+from tandem.booking.models import ACTIVE_STATUSES, Booking
 from tandem.instruments import Instrument, UnknownInstrument, library
 from tandem.practice.models import Consent, DueMeasure, MeasureSchedule
-from tandem.practice.schedule import NextDue, Sessions, next_due, sessions_from
+from tandem.practice.schedule import ATTENDED_STATUSES, NextDue, Sessions, next_due
 
 __all__ = [
     "STATUS_WORDS",
@@ -111,11 +112,28 @@ class CaseloadRow:
     overdue: list[DueMeasure] = field(default_factory=list)
     open_due: list[DueMeasure] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    title: str = ""  # the latest result's check, worked out once rather than per use
+
+    # What the caseload's cells say, worked out here once per row: a 200-row page spent
+    # much of its time in the template's chains of conditions.
+    @property
+    def score_words(self) -> str:
+        if self.latest_score is not None:
+            return f"{self.latest_score:.0f}"
+        return "Not scored" if self.latest is not None else "No results yet"
 
     @property
-    def title(self) -> str:
-        instrument = self.latest.instrument if self.latest else None
-        return instrument.title if instrument else ""
+    def next_due_words(self) -> str:
+        if self.overdue:
+            return f"{len(self.overdue)} overdue"
+        if self.open_due:
+            return "Due now"
+        if self.next_due is not None and self.next_due.at is not None:
+            return dateformat.format(timezone.localtime(self.next_due.at), "j M Y")
+        if self.next_due is not None and self.next_due.sessions_to_go:
+            to_go = self.next_due.sessions_to_go
+            return f"After {to_go} more session{'s' if to_go != 1 else ''}"
+        return "Nothing scheduled"
 
 
 def _outcome_in_sql() -> Case:
@@ -170,6 +188,15 @@ def _change(instrument: Instrument, before: float, after: float) -> Change:
     return Change(status=judged.status, difference=after - before)
 
 
+def _changes(
+    instrument: Instrument, earlier: Sequence[float], score: float
+) -> tuple[Change | None, Change | None]:
+    """A score's change against the first and the last of the same check's earlier scores."""
+    if not earlier:
+        return None, None
+    return _change(instrument, earlier[0], score), _change(instrument, earlier[-1], score)
+
+
 def outcome_changes(results: Sequence[ScoredResult]) -> tuple[Change | None, Change | None]:
     """The latest result's outcome change against the first and the previous of its check."""
     if not results:
@@ -179,16 +206,12 @@ def outcome_changes(results: Sequence[ScoredResult]) -> tuple[Change | None, Cha
     score = latest.outcome_score()
     if instrument is None or instrument.outcome is None or score is None:
         return None, None
-    same = [
-        r
+    earlier = [
+        r.outcome
         for r in results[:-1]
-        if r.instrument_slug == latest.instrument_slug and r.outcome_score() is not None
+        if r.instrument_slug == latest.instrument_slug and r.outcome is not None
     ]
-    if not same:
-        return None, None
-    first = _change(instrument, same[0].outcome_score() or 0.0, score)
-    previous = _change(instrument, same[-1].outcome_score() or 0.0, score)
-    return first, previous
+    return _changes(instrument, earlier, score)
 
 
 def _has_safety_flag(response: Response) -> bool:
@@ -204,34 +227,92 @@ def safety_flagged(consent: Consent, latest_pk: int) -> bool:
     return response is not None and _has_safety_flag(response)
 
 
+def _latest_scores(
+    therapist: User, by_client: dict[int, Consent]
+) -> tuple[dict[int, int], dict[int, ScoredResult], dict[int, list[float]]]:
+    """Per client: how many results are shared, the latest, and the earlier outcome scores of
+    the latest's check, oldest first.
+
+    The consented dates are checked by the database, through the client's current consent
+    with this therapist; the shared checks (a JSON list) per row here. Only the outcome score
+    is read for every result, and the completion time only of the latest (a second query):
+    converting 4,000 timestamps was a large part of a big caseload's time.
+    """
+    rows: dict[int, list[tuple[int, str, int, float | None]]] = defaultdict(list)
+    shared = (
+        Response.objects.completed()
+        .filter(
+            Q(owner_id__in=list(by_client), owner__consents_given__therapist=therapist)
+            & Consent.shared_dates_filter("owner__consents_given__")
+        )
+        .annotate(outcome=_outcome_in_sql())
+        .order_by("completed_at", "pk")
+        .values_list("owner_id", "pk", "instrument_slug", "instrument_version", "outcome")
+    )
+    for owner_id, pk, slug, version, outcome in shared:
+        if slug in by_client[owner_id].instruments:
+            rows[owner_id].append((pk, slug, version, outcome))
+    counts = {owner_id: len(results) for owner_id, results in rows.items()}
+    completed: dict[int, datetime] = {
+        pk: at
+        for pk, at in Response.objects.filter(
+            pk__in=[results[-1][0] for results in rows.values()]
+        ).values_list("pk", "completed_at")
+        if at is not None  # always set on a completed result
+    }
+    latest: dict[int, ScoredResult] = {}
+    earlier: dict[int, list[float]] = {}
+    for owner_id, results in rows.items():
+        pk, slug, version, outcome = results[-1]
+        latest[owner_id] = ScoredResult(pk, slug, version, completed[pk], outcome)
+        earlier[owner_id] = [
+            score for _, other, _, score in results[:-1] if other == slug and score is not None
+        ]
+    return counts, latest, earlier
+
+
+def _schedules(
+    therapist: User, consents: list[Consent], now: datetime
+) -> dict[int, list[MeasureSchedule]]:
+    """The active schedules of ``consents``, each with ``attended``: the sessions attended
+    since it started, counted by the database (one join and a GROUP BY) rather than read
+    one by one."""
+    bookings = "consent__client__bookings__"
+    attended = Count(
+        "consent__client__bookings",
+        filter=Q(
+            **{
+                f"{bookings}therapist__user_id": therapist.pk,
+                f"{bookings}status__in": ATTENDED_STATUSES,
+                f"{bookings}ends_at__lte": now,
+                f"{bookings}ends_at__gt": F("starts_at"),
+            }
+        ),
+    )
+    schedules: dict[int, list[MeasureSchedule]] = defaultdict(list)
+    for schedule in (
+        MeasureSchedule.objects.filter(consent__in=consents, is_active=True)
+        .annotate(attended=attended)
+        .order_by("pk")
+    ):
+        schedules[schedule.consent_id].append(schedule)
+    return schedules
+
+
 def caseload(therapist: User, now: datetime) -> list[CaseloadRow]:
     """Every client who shares results with ``therapist``, alerts first, then by name.
 
     A fixed number of queries whatever the caseload's size: the consents with their clients,
-    the results, the schedules, the due measures, the bookings, and the latest results of
+    the shared results' outcome scores, the latest results' dates, the schedules with their
+    attended sessions, the due measures, the upcoming bookings, and the latest results of
     the clients who share safety answers.
     """
     consents = list(Consent.objects.current().filter(therapist=therapist).select_related("client"))
     if not consents:
         return []
     by_client = {consent.client_id: consent for consent in consents}
-    results: dict[int, list[ScoredResult]] = defaultdict(list)
-    candidates = (
-        Response.objects.completed()
-        .filter(owner_id__in=list(by_client))
-        .annotate(outcome=_outcome_in_sql())
-        .order_by("completed_at", "pk")
-        .values_list("owner_id", *RESULT_FIELDS, "outcome")
-    )
-    for owner_id, pk, slug, version, completed_at, outcome in candidates:
-        if by_client[owner_id].covers(slug, completed_at):
-            results[owner_id].append(ScoredResult(pk, slug, version, completed_at, outcome))
-
-    schedules: dict[int, list[MeasureSchedule]] = defaultdict(list)
-    for schedule in MeasureSchedule.objects.filter(consent__in=consents, is_active=True).order_by(
-        "pk"
-    ):
-        schedules[schedule.consent_id].append(schedule)
+    counts, latest, earlier = _latest_scores(therapist, by_client)
+    schedules = _schedules(therapist, consents, now)
     open_due: dict[int, list[DueMeasure]] = defaultdict(list)
     for due in (
         DueMeasure.objects.filter(
@@ -241,33 +322,52 @@ def caseload(therapist: User, now: datetime) -> list[CaseloadRow]:
         .order_by("due_at")
     ):
         open_due[due.schedule.consent_id].append(due)
-    bookings: dict[int, list[tuple[str, datetime, datetime]]] = defaultdict(list)
-    for client_id, status, starts_at, ends_at in Booking.objects.filter(
-        therapist__user=therapist, client_id__in=list(by_client)
-    ).values_list("client_id", "status", "starts_at", "ends_at"):
-        bookings[client_id].append((status, starts_at, ends_at))
+    upcoming: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    for client_id, starts_at, ends_at in (
+        Booking.objects.filter(
+            therapist__user=therapist,
+            client_id__in=list(by_client),
+            status__in=ACTIVE_STATUSES,
+            starts_at__gt=now,
+        )
+        .order_by("starts_at")
+        .values_list("client_id", "starts_at", "ends_at")
+    ):
+        upcoming[client_id].append((starts_at, ends_at))
 
     overdue_days = settings.PRACTICE_OVERDUE_DAYS
     rows = []
     safety_candidates: dict[int, CaseloadRow] = {}
     for consent in consents:
-        client_results = results.get(consent.client_id, [])
-        row = CaseloadRow(consent=consent, client=consent.client, results=len(client_results))
-        sessions: Sessions = sessions_from(bookings.get(consent.client_id, []), now)
-        if client_results:
-            latest = client_results[-1]
-            row.latest = latest
-            row.last_measured = latest.completed_at
-            row.latest_score = latest.outcome_score()
-            row.since_first, row.since_previous = outcome_changes(client_results)
+        row = CaseloadRow(
+            consent=consent, client=consent.client, results=counts.get(consent.client_id, 0)
+        )
+        sessions = Sessions((), tuple(upcoming.get(consent.client_id, [])))
+        row.latest = latest.get(consent.client_id)
+        if row.latest is not None:
+            row.last_measured = row.latest.completed_at
+            row.latest_score = row.latest.outcome
+            instrument = row.latest.instrument
+            row.title = instrument.title if instrument else ""
+            if (
+                instrument is not None
+                and instrument.outcome is not None
+                and row.latest_score is not None
+            ):
+                row.since_first, row.since_previous = _changes(
+                    instrument, earlier[consent.client_id], row.latest_score
+                )
             if consent.share_safety:
-                safety_candidates[latest.pk] = row
-        upcoming = [next_due(s, sessions, now) for s in schedules.get(consent.pk, [])]
-        dated = [due for due in upcoming if due.at is not None]
+                safety_candidates[row.latest.pk] = row
+        next_dues = [
+            next_due(s, sessions, now, attended=getattr(s, "attended", 0))
+            for s in schedules.get(consent.pk, [])
+        ]
+        dated = [due for due in next_dues if due.at is not None]
         if dated:
             row.next_due = min(dated, key=lambda due: due.at or now)
-        elif upcoming:
-            row.next_due = min(upcoming, key=lambda due: due.sessions_to_go or 0)
+        elif next_dues:
+            row.next_due = min(next_dues, key=lambda due: due.sessions_to_go or 0)
         row.open_due = open_due.get(consent.pk, [])
         row.overdue = [due for due in row.open_due if due.is_overdue(now, overdue_days)]
         if any(

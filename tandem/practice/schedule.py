@@ -107,8 +107,14 @@ def due_occurrences(
     return occurrences
 
 
-def next_due(schedule: MeasureSchedule, sessions: Sessions, now: datetime) -> NextDue:
-    """The first occurrence after ``now``: when it falls, or how many sessions are to go."""
+def next_due(
+    schedule: MeasureSchedule, sessions: Sessions, now: datetime, attended: int | None = None
+) -> NextDue:
+    """The first occurrence after ``now``: when it falls, or how many sessions are to go.
+
+    ``attended``, when given, is the number of sessions attended since the schedule started,
+    counted by the database (the caseload), and ``sessions`` need only hold the upcoming ones.
+    """
     start = schedule.starts_at
     if schedule.kind in (ScheduleKind.ONCE, ScheduleKind.BEFORE_FIRST_SESSION):
         return NextDue(at=start) if start > now else NextDue()
@@ -119,7 +125,7 @@ def next_due(schedule: MeasureSchedule, sessions: Sessions, now: datetime) -> Ne
         step = timedelta(weeks=every)
         passed = (now - start) // step
         return NextDue(at=start + (passed + 1) * step)
-    counted = len(_counted(schedule, sessions))
+    counted = len(_counted(schedule, sessions)) if attended is None else attended
     to_go = every - counted % every
     booked: Sequence[tuple[datetime, datetime]] = sessions.upcoming
     if len(booked) >= to_go:

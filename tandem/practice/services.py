@@ -74,6 +74,7 @@ def consent_save(
     share_from: date,
     auto_share: bool,
     share_safety: bool,
+    share_couple_report: bool = False,
     source: str = ConsentSource.BOOKED,
     now: datetime | None = None,
 ) -> Consent:
@@ -96,6 +97,7 @@ def consent_save(
         "auto_share": auto_share,
         "shared_through": None if auto_share else now,
         "share_safety": share_safety,
+        "share_couple_report": share_couple_report,
         "updated_at": now,
     }
     with transaction.atomic():
@@ -174,6 +176,7 @@ def invitation_accept(
     share_from: date,
     auto_share: bool,
     share_safety: bool,
+    share_couple_report: bool = False,
     now: datetime | None = None,
 ) -> Consent:
     """Use the link once and record the client's consent, both or neither.
@@ -197,6 +200,7 @@ def invitation_accept(
             share_from=share_from,
             auto_share=auto_share,
             share_safety=share_safety,
+            share_couple_report=share_couple_report,
             source=ConsentSource.INVITED,
             now=now,
         )

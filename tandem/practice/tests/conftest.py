@@ -71,3 +71,19 @@ def consent(booked: Booking, client_user: User, therapist_user: User) -> Consent
         auto_share=True,
         share_safety=False,
     )
+
+
+def share(client: User, therapist: User, **choices: Any) -> Consent:
+    """``client`` shares the check from 1 January 2027 with ``therapist``, new results too,
+    with ``choices`` (``share_safety``, ``share_couple_report``...) on top."""
+    return consent_save(
+        client=client,
+        therapist=therapist,
+        **{
+            "instruments": [CHECK],
+            "share_from": datetime(2027, 1, 1).date(),
+            "auto_share": True,
+            "share_safety": False,
+            **choices,
+        },
+    )

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from tandem.booking.tests.helpers import make_bookable
 from tandem.conftest import assert_accessible, browser_login, client_for
+from tandem.couples.tests.helpers import active_couple
 from tandem.practice.tasks import run_round
-from tandem.practice.tests.conftest import result
+from tandem.practice.tests.conftest import result, share
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -111,3 +112,39 @@ def test_a_client_shares_takes_a_measure_and_revokes(
     assert "Results over time: progress page" in log
     assert "Latest score, on the caseload" in log
     assert_accessible(page)
+
+
+def test_the_therapist_sees_a_couple_side_by_side_until_one_stops_sharing(
+    page: Any,
+    browser: Any,
+    live_server: Any,
+    consent: Any,
+    client_user: Any,
+    partner_user: Any,
+    therapist_user: Any,
+) -> None:
+    for person, score in ((client_user, 45), (partner_user, 70)):
+        result(person, score, timezone.now() - timedelta(days=3))
+    active_couple(client_user, partner_user)
+    share(partner_user, therapist_user)
+
+    _sign_in_as(page, therapist_user, live_server)
+    page.goto("/practice/")
+    page.get_by_role("link", name="Casey Client").click()
+    client_url = page.url
+    section = page.locator("section.couple-side-by-side")
+    assert "side by side" in section.inner_text()
+    assert_accessible(page)
+    section.get_by_role("link", name=partner_user.name).click()
+    assert "side by side" in page.locator("section.couple-side-by-side").inner_text()
+
+    partner_context = browser.new_context(base_url=live_server.url)
+    partner = partner_context.new_page()
+    _sign_in_as(partner, partner_user, live_server)
+    partner.goto("/practice/sharing/")
+    partner.get_by_role("button", name="Stop sharing with Theo Therapist").click()
+    partner_context.close()
+
+    page.goto(client_url)
+    assert page.locator("section.couple-side-by-side").count() == 0
+    assert partner_user.name not in page.locator("main").inner_text()

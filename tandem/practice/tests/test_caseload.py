@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -125,3 +125,33 @@ def test_the_caseload_refuses_post_and_non_therapists(
     assert client_for(therapist_user).post(reverse("practice:caseload")).status_code == 405
     assert client_for(client_user).get(reverse("practice:caseload")).status_code == 404
     assert anonymous.get(reverse("practice:caseload")).status_code == 302
+
+
+def test_the_caseload_counts_only_what_the_consent_covers(
+    bookable: Any, therapist_user: Any, frozen: Any
+) -> None:
+    """The dates are checked by the database now: the first day shared counts from its
+    midnight, a result a second earlier does not, and without auto-share nothing after the
+    snapshot counts."""
+    person = make_user("f@example.com", name="Fay")
+    session_on(bookable, person, NOW - timedelta(weeks=20))
+    first_day = (NOW - timedelta(weeks=10)).date()
+    midnight = datetime.combine(first_day, time(0), tzinfo=UTC)
+    result(person, 20, midnight - timedelta(seconds=1))  # the day before: private
+    result(person, 70, midnight)  # the first day shared, from its first second
+    result(person, 72, NOW - timedelta(weeks=4))
+    consent_save(
+        client=person,
+        therapist=therapist_user,
+        instruments=[CHECK],
+        share_from=first_day,
+        auto_share=False,
+        share_safety=False,
+    )
+    frozen.shift(timedelta(days=1))
+    result(person, 10, NOW + timedelta(hours=12))  # after the snapshot: private
+    answer = client_for(therapist_user).get(reverse("practice:caseload_csv"))
+    row = next(csv.DictReader(io.StringIO(answer.content.decode())))
+    assert row["results"] == "2"
+    assert int(row["latest_score"]) > 60  # the 72, not the later 10
+    assert row["since_first"] == "No reliable change"

@@ -36,6 +36,7 @@ def _urls(shared: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("get", reverse("practice:client", args=[pk])),
         ("get", reverse("practice:client_csv", args=[pk])),
+        ("get", reverse("practice:progress_pdf", args=[pk])),
         ("get", reverse("practice:result", args=[pk, shared["response"].public_id])),
         ("post", reverse("practice:schedule_add", args=[pk])),
         ("post", reverse("practice:schedule_stop", args=[pk, shared["schedule"].pk])),
@@ -108,4 +109,4 @@ def test_the_therapist_with_consent_gets_each_page(
     for method, url in _urls(shared):
         if method == "get":
             assert http.get(url).status_code == 200, url
-    assert AccessLog.objects.filter(subject=shared["consent"].client).count() == 4
+    assert AccessLog.objects.filter(subject=shared["consent"].client).count() == 5

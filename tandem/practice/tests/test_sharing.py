@@ -35,9 +35,18 @@ def test_a_client_shares_with_a_therapist_they_booked_with(
     assert consent.instruments == ["healthy-relationship"]
     assert consent.share_from == date(2027, 1, 1)
     assert consent.auto_share and not consent.share_safety
+    # The form to change it shows the date as a date input can read it (ISO), so it saves
+    # again without retyping; and the couple report is a separate yes.
+    edit = http.get(reverse("practice:share", args=[therapist_user.pk])).content.decode()
+    assert 'type="date" name="share_from" value="2027-01-01"' in edit
+    assert not consent.share_couple_report
     # Sharing again edits the same consent rather than adding a second.
-    http.post(reverse("practice:share", args=[therapist_user.pk]), {**FORM, "share_safety": "on"})
-    assert Consent.objects.current().get(client=client_user).share_safety
+    http.post(
+        reverse("practice:share", args=[therapist_user.pk]),
+        {**FORM, "share_safety": "on", "share_couple_report": "on"},
+    )
+    again = Consent.objects.current().get(client=client_user)
+    assert again.pk == consent.pk and again.share_safety and again.share_couple_report
 
 
 def test_without_auto_share_only_results_up_to_now_are_shared(
