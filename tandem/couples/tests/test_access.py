@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tandem.conftest import client_for, make_user
 from tandem.couples import services
-from tandem.couples.tests.helpers import active_couple, answer_all, pending_couple
+from tandem.couples.tests.helpers import pending_couple
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +52,6 @@ def assert_all_404(http: Client, public_id: Any) -> None:
     for method, url in routes(public_id):
         response = getattr(http, method)(url, headers={"X-CSRFToken": CSRF})
         assert response.status_code == 404, (method, url, response.status_code)
-
-
-@pytest.fixture
-def ready_couple(client_user: Any, partner_user: Any) -> Any:
-    couple = active_couple(client_user, partner_user)
-    answer_all(client_for(client_user), couple)
-    answer_all(client_for(partner_user), couple)
-    return couple
 
 
 def test_a_stranger_gets_404_everywhere(ready_couple: Any, unrelated_client_user: Any) -> None:
