@@ -17,18 +17,14 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.utils import timezone
 
 from tandem.booking.models import Booking
-from tandem.booking.slots import free_slots_for
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import soon_bookable
 from tandem.booking.tests.servers import (
     Outcome,
     post_bookings_together,
@@ -52,13 +48,10 @@ def _assert_one_booking(results: list[Any]) -> str:
     return ids.pop()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs DATABASE_URL")
 def test_parallel_submits_with_one_key_on_postgresql_return_one_booking(
     postgres_servers: list[str],
 ) -> None:
-    profile, session_type = make_bookable(minimum_notice_minutes=60)
-    now = timezone.now()
-    slot = free_slots_for(profile, session_type, now, now + timedelta(days=7))[0]
+    session_type, slot = soon_bookable()
     client = make_user("twice@example.com", name="Twice Clicked")
     body = {
         "session_type": session_type.pk,
@@ -75,15 +68,10 @@ def test_parallel_submits_with_one_key_on_postgresql_return_one_booking(
 
 _SQLITE_SETUP = """
 import json
-from datetime import timedelta
-from django.utils import timezone
-from tandem.booking.slots import free_slots_for
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import soon_bookable
 from tandem.booking.tests.servers import signed_in_session
 from tandem.conftest import make_user
-profile, session_type = make_bookable(minimum_notice_minutes=60)
-now = timezone.now()
-slot = free_slots_for(profile, session_type, now, now + timedelta(days=7))[0]
+session_type, slot = soon_bookable()
 client = make_user("twice@example.com", name="Twice Clicked")
 print(json.dumps({"session_type": session_type.pk, "start": slot.start.isoformat(),
                   "session_key": signed_in_session(client)}))

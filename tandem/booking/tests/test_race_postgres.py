@@ -1,30 +1,21 @@
 """Fifty people click "book" on the same slot at once, through two running web servers.
 
-Only on PostgreSQL (CI runs it with DATABASE_URL): the servers are real gunicorn processes
-sharing the test database, so the only thing between the requests is the database itself.
+Only on PostgreSQL (CI runs it with DATABASE_URL; the postgres_servers fixture skips it
+elsewhere): the servers are real gunicorn processes sharing the test database, so the only
+thing between the requests is the database itself.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
-
-import pytest
-from django.db import connection
-from django.utils import timezone
 
 from tandem.booking.models import Booking
-from tandem.booking.slots import free_slots_for
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import soon_bookable
 from tandem.booking.tests.servers import (
     post_bookings_together,
     signed_in_session,
 )
 from tandem.conftest import make_user
-
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the race test runs against PostgreSQL"
-)
 
 REQUESTS = 50
 
@@ -32,9 +23,7 @@ REQUESTS = 50
 def test_fifty_concurrent_requests_on_two_servers_make_exactly_one_booking(
     postgres_servers: list[str],
 ) -> None:
-    profile, session_type = make_bookable(minimum_notice_minutes=60)
-    now = timezone.now()
-    slot = free_slots_for(profile, session_type, now, now + timedelta(days=7))[0]
+    session_type, slot = soon_bookable()
     clients = [make_user(f"racer{n}@example.com", name=f"Racer {n}") for n in range(REQUESTS)]
     payload = {"session_type": session_type.pk, "start": slot.start.isoformat()}
     requests = [
