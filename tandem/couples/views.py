@@ -52,16 +52,10 @@ def _viewer(request: HttpRequest) -> User:
 def _get_member_for_user(request: HttpRequest, public_id: UUID) -> Member:
     """The viewer's current membership of this couple, or 404 for anyone else.
 
-    select_related("couple", "user"): every couple page reads the couple's state and names
-    the viewer.
+    Member.objects.for_viewer says which related rows it loads and why.
     """
-    member = (
-        Member.objects.current()
-        .select_related("couple", "user")
-        .filter(couple__public_id=public_id, user=_viewer(request))
-        .first()
-    )
-    if member is None or member.couple.status == CoupleStatus.ENDED:
+    member = Member.objects.for_viewer(_viewer(request), public_id)
+    if member is None:
         raise Http404("No such couple check.")
     return member
 
