@@ -21,13 +21,12 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from tandem.conftest import client_for
+from tandem.conftest import CSRF_TOKEN, api_client_for, client_for
 from tandem.couples.tests.helpers import active_couple, answer_all
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
-CSRF = "a" * 32
 
 
 def _mask(text: str, keep: str = "") -> str:
@@ -63,7 +62,7 @@ def everything_casey_sees(casey: Any, couple: Any) -> list[tuple[Any, ...]]:
     """Every page, download and API answer the partner can reach about the couple."""
     public_id = couple.public_id
     api = f"/api/v1/couples/{public_id}"
-    headers = {"X-CSRFToken": CSRF}
+    headers = {"X-CSRFToken": CSRF_TOKEN}
     keep = str(public_id)  # the couple's id is the same in every case: left unmasked
     seen = [
         _seen(casey, "get", keep=keep, url=reverse("couples:home")),
@@ -88,12 +87,6 @@ def everything_casey_sees(casey: Any, couple: Any) -> list[tuple[Any, ...]]:
         _seen(casey, "post", keep=keep, url=f"{api}/invitation", headers=headers),
     ]
     return seen
-
-
-def _casey_client(client_user: Any) -> Any:
-    http = client_for(client_user)
-    http.cookies["csrftoken"] = CSRF
-    return http
 
 
 def _emails_to(address: str) -> list[tuple[str, str]]:
@@ -131,7 +124,7 @@ def test_when_the_partner_answers_second_with_a_flag_the_first_sees_only_not_rea
             answer_all(parker, couple, safety=True)
         elif case == "half answered":
             answer_all(parker, couple, stop_before_last=True)
-        return everything_casey_sees(_casey_client(client_user), couple)
+        return everything_casey_sees(api_client_for(client_user), couple)
 
     with time_machine.travel(NOW, tick=False):
         couple = active_couple(client_user, partner_user)
@@ -173,7 +166,7 @@ def test_when_the_flagged_partner_answers_first_the_other_finishes_to_the_same_p
     def partner_then_casey_finishes(case: str) -> Any:
         if case == "flagged first":
             answer_all(client_for(partner_user), couple, safety=True)
-        casey = _casey_client(client_user)
+        casey = api_client_for(client_user)
         finished = answer_all(casey, couple)
         landing = _seen(casey, "get", finished["Location"])
         seen = everything_casey_sees(casey, couple)
@@ -220,7 +213,7 @@ def test_a_quiet_leave_reads_to_the_other_exactly_as_any_leave(
         parker = client_for(partner_user)
         answer_all(parker, couple, safety=case == "flagged", stop_before_last=case != "flagged")
         parker.post(reverse("couples:leave", args=[couple.public_id]))
-        return everything_casey_sees(_casey_client(client_user), couple)
+        return everything_casey_sees(api_client_for(client_user), couple)
 
     with time_machine.travel(NOW, tick=False):
         couple = active_couple(client_user, partner_user)
