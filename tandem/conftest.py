@@ -68,44 +68,24 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-@pytest.fixture
-def client_user(db: None) -> User:
-    return make_user("casey@example.com", name="Casey Client")
+def _cast_member(email: str, name: str, role: str = Role.CLIENT) -> Any:
+    """A fixture for one of the cast; everyone but a client has MFA set up."""
+
+    def member(db: None) -> User:
+        return make_user(email, role=role, name=name, mfa=role != Role.CLIENT)
+
+    member.__doc__ = f"{name} <{email}>, {role}."  # what ``pytest --fixtures`` shows
+    return pytest.fixture(member)
 
 
-@pytest.fixture
-def partner_user(db: None) -> User:
-    return make_user("parker@example.com", name="Parker Partner")
-
-
-@pytest.fixture
-def unrelated_client_user(db: None) -> User:
-    return make_user("uma@example.com", name="Uma Unrelated")
-
-
-@pytest.fixture
-def therapist_user(db: None) -> User:
-    return make_user("theo@example.com", role=Role.THERAPIST, name="Theo Therapist", mfa=True)
-
-
-@pytest.fixture
-def unrelated_therapist_user(db: None) -> User:
-    return make_user("tara@example.com", role=Role.THERAPIST, name="Tara Therapist", mfa=True)
-
-
-@pytest.fixture
-def editor_user(db: None) -> User:
-    return make_user("edie@example.com", role=Role.EDITOR, name="Edie Editor", mfa=True)
-
-
-@pytest.fixture
-def verifier_user(db: None) -> User:
-    return make_user("vera@example.com", role=Role.VERIFIER, name="Vera Verifier", mfa=True)
-
-
-@pytest.fixture
-def administrator_user(db: None) -> User:
-    return make_user("ada@example.com", role=Role.ADMINISTRATOR, name="Ada Admin", mfa=True)
+client_user = _cast_member("casey@example.com", "Casey Client")
+partner_user = _cast_member("parker@example.com", "Parker Partner")
+unrelated_client_user = _cast_member("uma@example.com", "Uma Unrelated")
+therapist_user = _cast_member("theo@example.com", "Theo Therapist", Role.THERAPIST)
+unrelated_therapist_user = _cast_member("tara@example.com", "Tara Therapist", Role.THERAPIST)
+editor_user = _cast_member("edie@example.com", "Edie Editor", Role.EDITOR)
+verifier_user = _cast_member("vera@example.com", "Vera Verifier", Role.VERIFIER)
+administrator_user = _cast_member("ada@example.com", "Ada Admin", Role.ADMINISTRATOR)
 
 
 @pytest.fixture
@@ -119,6 +99,26 @@ def client_for(user: User) -> Client:
     http = Client()
     http.force_login(user)
     return http
+
+
+# The API checks CSRF on every write: api_client_for sets this token as the cookie, and
+# post_json sends it back in the header, as the site's own pages do.
+CSRF_TOKEN = "a" * 32
+
+
+def api_client_for(user: User) -> Client:
+    """``client_for(user)`` holding the CSRF cookie an API write is checked against."""
+    http = client_for(user)
+    http.cookies["csrftoken"] = CSRF_TOKEN
+    return http
+
+
+def post_json(
+    http: Client, path: str, body: dict[str, Any] | None = None, *, csrf: bool = True
+) -> Any:
+    """POST ``body`` to ``path`` as JSON, with the CSRF header unless ``csrf`` is False."""
+    headers = {"X-CSRFToken": CSRF_TOKEN} if csrf else {}
+    return http.post(path, body or {}, content_type="application/json", headers=headers)
 
 
 # --- A real browser ----------------------------------------------------------------------

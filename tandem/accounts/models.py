@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from tandem.lib.constraints import one_of_choices
+
 
 class Role(models.TextChoices):
     CLIENT = "client", "Client"
@@ -60,9 +62,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="accounts_user_role_valid"
-            ),
+            one_of_choices("role", Role, name="accounts_user_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -117,9 +117,7 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["subject", "at"], name="accounts_access_subject_idx")]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=AccessKind.values), name="accounts_access_kind_valid"
-            ),
+            one_of_choices("kind", AccessKind, name="accounts_access_kind_valid"),
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from tandem.assessments.flow import FlowSection
 from tandem.directory.gazetteer import find_town
 from tandem.directory.matching import MatchPreferences
 from tandem.directory.models import Currency, Format
+from tandem.lib.forms import DescribedErrorsForm
 
 #: The submit buttons' name. Item ids start with a letter, so this never collides with one.
 ACTION_FIELD = "_action"
@@ -74,7 +75,7 @@ class SectionForm(forms.Form):
         return {item.id: self.cleaned_data.get(item.id) for item in self.flow_section.items}
 
 
-class MatchForm(forms.Form):
+class MatchForm(DescribedErrorsForm):
     """Simple preferences for "Find a therapist for this"."""
 
     budget = forms.IntegerField(
@@ -94,14 +95,6 @@ class MatchForm(forms.Form):
     town = forms.CharField(
         label="Town, to meet in person (optional)", max_length=100, required=False
     )
-
-    def describe_errors(self) -> None:
-        """Tie each field's error message to its control, for screen readers."""
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
-                )
 
     def to_preferences(self) -> MatchPreferences:
         data = self.cleaned_data

@@ -45,6 +45,17 @@ def _rounded(value: float | None) -> int | None:
     return None if value is None else round(value)
 
 
+def _scored(key: str, stored: dict[str, Any]) -> dict[str, Any]:
+    """What a result page shows alike for a scale and an index: names, rounded score, band."""
+    return {
+        "key": key,
+        "title": stored.get("title", key),
+        "description": stored.get("description", ""),
+        "score": _rounded(stored.get("score")),
+        "band": stored.get("band"),
+    }
+
+
 @dataclass(frozen=True)
 class PlanStepView:
     key: str
@@ -187,11 +198,7 @@ def result_view(result: Mapping[str, Any]) -> ResultView:
         )
     scales = [
         {
-            "key": key,
-            "title": scale.get("title", key),
-            "description": scale.get("description", ""),
-            "score": _rounded(scale.get("score")),
-            "band": scale.get("band"),
+            **_scored(key, scale),
             "uncertainty": (
                 {
                     "low": max(0, round(scale["uncertainty"]["low"])),
@@ -204,16 +211,7 @@ def result_view(result: Mapping[str, Any]) -> ResultView:
         }
         for key, scale in result.get("scales", {}).items()
     ]
-    indices = [
-        {
-            "key": key,
-            "title": index.get("title", key),
-            "description": index.get("description", ""),
-            "score": _rounded(index.get("score")),
-            "band": index.get("band"),
-        }
-        for key, index in result.get("indices", {}).items()
-    ]
+    indices = [_scored(key, index) for key, index in result.get("indices", {}).items()]
     leads_to = None
     if result.get("leads_to"):
         try:

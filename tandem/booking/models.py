@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tandem.booking.display import EN_DASH
 from tandem.directory.models import Currency, Format, TherapistProfile, format_money
+from tandem.lib.constraints import one_of_choices
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -201,12 +202,8 @@ class SessionType(models.Model):
             models.CheckConstraint(
                 condition=Q(minutes__gte=5, minutes__lte=480), name="booking_session_minutes_range"
             ),
-            models.CheckConstraint(
-                condition=Q(format__in=Format.values), name="booking_session_format_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(currency__in=Currency.values), name="booking_session_currency_valid"
-            ),
+            one_of_choices("format", Format, name="booking_session_format_valid"),
+            one_of_choices("currency", Currency, name="booking_session_currency_valid"),
         ]
 
     def __str__(self) -> str:
@@ -279,9 +276,7 @@ class DateException(models.Model):
     class Meta:
         ordering = ["therapist_id", "date", "start"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=ExceptionKind.values), name="booking_exception_kind_valid"
-            ),
+            one_of_choices("kind", ExceptionKind, name="booking_exception_kind_valid"),
             models.CheckConstraint(
                 condition=Q(kind=ExceptionKind.DAY_OFF)
                 | Q(start__isnull=False, end__isnull=False, start__lt=F("end")),
@@ -416,9 +411,7 @@ class Booking(models.Model):
     class Meta:
         ordering = ["starts_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=BookingStatus.values), name="booking_status_valid"
-            ),
+            one_of_choices("status", BookingStatus, name="booking_status_valid"),
             models.CheckConstraint(
                 condition=Q(starts_at__lt=F("ends_at")) & Q(ends_at__lte=F("blocked_until")),
                 name="booking_times_in_order",
@@ -552,9 +545,7 @@ class WaitlistEntry(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=WaitlistStatus.values), name="booking_waitlist_status_valid"
-            ),
+            one_of_choices("status", WaitlistStatus, name="booking_waitlist_status_valid"),
             models.UniqueConstraint(
                 fields=["therapist", "client", "session_type"],
                 condition=Q(status__in=["waiting", "offered"]),

@@ -85,13 +85,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _member(request: HttpRequest, couple_id: uuid.UUID) -> Member:
-    member = (
-        Member.objects.current()
-        .select_related("couple", "user")
-        .filter(couple__public_id=couple_id, user=_user(request))
-        .first()
-    )
-    if member is None or member.couple.status == CoupleStatus.ENDED:
+    member = Member.objects.for_viewer(_user(request), couple_id)
+    if member is None:
         raise HttpError(404, "No such couple check.")
     return member
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from tandem.directory.models import Format
+from tandem.lib.forms import DescribedErrorsForm
 
 CONSENT_LABEL = "I have read what my partner will and will not see, and I agree."
 
@@ -29,7 +30,7 @@ class AcceptForm(forms.Form):
     )
 
 
-class CouplePreferencesForm(forms.Form):
+class CouplePreferencesForm(DescribedErrorsForm):
     """One partner's part of "Find a couples therapist": their share and how they can meet."""
 
     budget_share = forms.IntegerField(
@@ -45,10 +46,3 @@ class CouplePreferencesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-
-    def describe_errors(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
-                )

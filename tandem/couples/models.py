@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.assessments.models import Response
+
+if TYPE_CHECKING:
+    from tandem.accounts.models import User
 
 #: Raise this when the consent statement's words change, so new consents name the new text.
 CONSENT_VERSION = 1
@@ -75,6 +79,22 @@ class MemberRole(models.TextChoices):
 class MemberQuerySet(models.QuerySet["Member"]):
     def current(self) -> MemberQuerySet:
         return self.filter(left_at__isnull=True)
+
+    def for_viewer(self, user: User, couple_public_id: uuid.UUID) -> Member | None:
+        """``user``'s current membership of that couple while it has not ended, else None.
+
+        select_related("couple", "user"): every page and API answer about a couple reads its
+        state and names the viewer.
+        """
+        member = (
+            self.current()
+            .select_related("couple", "user")
+            .filter(couple__public_id=couple_public_id, user=user)
+            .first()
+        )
+        if member is None or member.couple.status == CoupleStatus.ENDED:
+            return None
+        return member
 
 
 class Member(models.Model):

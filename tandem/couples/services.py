@@ -91,18 +91,23 @@ def current_partner(user: User) -> User | None:
     return other.user if other is not None else None
 
 
-def couple_start(*, user: User, partner_email: str, consent: bool) -> Couple:
-    """Start a couple check: the starter's consent, and an invitation the worker sends.
-
-    The partial unique constraint ``couples_one_current_couple`` stops two requests from
-    putting one person in two current couples at once.
-    """
+def _require_consent(consent: bool) -> None:
+    """Refuse to go on without the person's consent to what their partner will see."""
     if not consent:
         raise CoupleRefused(
             "Please confirm you have read what your partner will and will not see.",
             field="consent",
             status=422,
         )
+
+
+def couple_start(*, user: User, partner_email: str, consent: bool) -> Couple:
+    """Start a couple check: the starter's consent, and an invitation the worker sends.
+
+    The partial unique constraint ``couples_one_current_couple`` stops two requests from
+    putting one person in two current couples at once.
+    """
+    _require_consent(consent)
     email = partner_email.strip()
     if email.lower() == user.email.lower():
         raise CoupleRefused(
@@ -206,12 +211,7 @@ def invitation_accept(*, token: str, user: User, consent: bool) -> Couple:
     The invitation row is locked, so the link works once even when clicked twice at once;
     ``couples_one_current_couple`` keeps the partner to one current couple.
     """
-    if not consent:
-        raise CoupleRefused(
-            "Please confirm you have read what your partner will and will not see.",
-            field="consent",
-            status=422,
-        )
+    _require_consent(consent)
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -52,16 +52,10 @@ def _viewer(request: HttpRequest) -> User:
 def _get_member_for_user(request: HttpRequest, public_id: UUID) -> Member:
     """The viewer's current membership of this couple, or 404 for anyone else.
 
-    select_related("couple", "user"): every couple page reads the couple's state and names
-    the viewer.
+    Member.objects.for_viewer says which related rows it loads and why.
     """
-    member = (
-        Member.objects.current()
-        .select_related("couple", "user")
-        .filter(couple__public_id=public_id, user=_viewer(request))
-        .first()
-    )
-    if member is None or member.couple.status == CoupleStatus.ENDED:
+    member = Member.objects.for_viewer(_viewer(request), public_id)
+    if member is None:
         raise Http404("No such couple check.")
     return member
 
@@ -84,6 +78,21 @@ def _latest_round(member: Member) -> Round:
     if round_ is None:  # pragma: no cover - an active couple always has its first round
         raise Http404("This couple check has not started yet.")
     return round_
+
+
+def _round_for_user(
+    request: HttpRequest, public_id: UUID, number: int
+) -> tuple[Member, Member, Round, RoundState]:
+    """Viewer, partner, round ``number`` of their active couple, and how it stands for the viewer.
+
+    404 for a round the couple does not have (as for a couple the viewer is not in).
+    """
+    member, partner = _active_parts(request, public_id)
+    round_ = member.couple.rounds.filter(number=number).first()
+    if round_ is None:
+        raise Http404("No such round.")
+    state = round_state(round_=round_, viewer=member.user, partner_id=partner.user_id)
+    return member, partner, round_, state
 
 
 def _states(member: Member, partner: Member) -> list[RoundState]:
@@ -286,11 +295,7 @@ def detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 @require_safe
 def round_report(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
-    member, partner = _active_parts(request, public_id)
-    round_ = member.couple.rounds.filter(number=number).first()
-    if round_ is None:
-        raise Http404("No such round.")
-    state = round_state(round_=round_, viewer=member.user, partner_id=partner.user_id)
+    member, partner, round_, state = _round_for_user(request, public_id, number)
     context = _base_context(member, partner)
     context.update({"state": state, "round": round_, **_report_context(state, partner)})
     return render(request, "couples/round.html", context)
@@ -302,11 +307,7 @@ def round_report(request: HttpRequest, public_id: UUID, number: int) -> HttpResp
 def report_pdf(request: HttpRequest, public_id: UUID, number: int) -> HttpResponse:
     from weasyprint import HTML
 
-    member, partner = _active_parts(request, public_id)
-    round_ = member.couple.rounds.filter(number=number).first()
-    if round_ is None:
-        raise Http404("No such round.")
-    state = round_state(round_=round_, viewer=member.user, partner_id=partner.user_id)
+    member, partner, round_, state = _round_for_user(request, public_id, number)
     if not state.report_available:
         # The same 404 whatever the reason: not answered, or a flag on either side.
         raise Http404(NOT_AVAILABLE)

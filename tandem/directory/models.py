@@ -13,6 +13,7 @@ from django.utils.text import slugify
 
 from tandem.directory.content import render_statement
 from tandem.directory.vocab import APPROACHES, LANGUAGES, SPECIALTIES
+from tandem.lib.constraints import one_of_choices
 
 if TYPE_CHECKING:
     from tandem.accounts.models import User
@@ -255,15 +256,9 @@ class TherapistProfile(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ProfileStatus.values), name="directory_profile_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(tier__in=Tier.values), name="directory_profile_tier_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(currency__in=Currency.values), name="directory_profile_currency_valid"
-            ),
+            one_of_choices("status", ProfileStatus, name="directory_profile_status_valid"),
+            one_of_choices("tier", Tier, name="directory_profile_tier_valid"),
+            one_of_choices("currency", Currency, name="directory_profile_currency_valid"),
             models.CheckConstraint(
                 condition=Q(sees_individuals=True) | Q(sees_couples=True),
                 name="directory_profile_sees_someone",
@@ -537,9 +532,7 @@ class VerificationDecision(models.Model):
     class Meta:
         ordering = ["-decided_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decision__in=Decision.values), name="directory_decision_valid"
-            ),
+            one_of_choices("decision", Decision, name="directory_decision_valid"),
             models.CheckConstraint(
                 condition=Q(decision=Decision.APPROVED) | ~Q(reason=""),
                 name="directory_decision_reason_unless_approved",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.journal.markdown import reading_minutes, render_markdown
+from tandem.lib.constraints import one_of_choices
 
 
 class Topic(models.Model):
@@ -117,9 +118,7 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ArticleStatus.values), name="journal_article_status_valid"
-            ),
+            one_of_choices("status", ArticleStatus, name="journal_article_status_valid"),
             models.CheckConstraint(
                 condition=Q(status=ArticleStatus.DRAFT) | Q(published_at__isnull=False),
                 name="journal_article_public_has_date",
@@ -238,9 +237,7 @@ class Comment(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=CommentStatus.values), name="journal_comment_status_valid"
-            ),
+            one_of_choices("status", CommentStatus, name="journal_comment_status_valid"),
         ]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="journal_comment_thread"),

@@ -14,8 +14,6 @@ from typing import Any
 import pytest
 import schemathesis
 from django.conf import settings as django_settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -25,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.servers import signed_in_session
 from tandem.conftest import make_user
 from tandem.wsgi import application
 
@@ -66,13 +65,8 @@ def _a_bookable_therapist(db: None, settings: Any) -> None:
 def signed_in(_a_bookable_therapist: None) -> dict[str, Any]:
     """The cookies and header a signed-in browser sends with an API write."""
     user = make_user("sam@example.com", name="Sam Schema")
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
     return {
-        "cookies": {"sessionid": session.session_key, "csrftoken": CSRF},
+        "cookies": {"sessionid": signed_in_session(user), "csrftoken": CSRF},
         "headers": {"X-CSRFToken": CSRF},
     }
 

@@ -24,13 +24,10 @@ def _html(message):
     return part.get_content()
 
 
-def _the_one_email(smtp_inbox, to):
+def _assert_the_one_email_is_ours(smtp_inbox, *, to, subject, link_path):
+    """One email came, to ``to``, in our words, linking to ``link_path`` on SITE; its text."""
     (message,) = smtp_inbox.wait_for(1)
     assert message["To"] == to
-    return message
-
-
-def _assert_ours(message, *, subject, link_path):
     text, html = message_text(message), _html(message)
     assert message["Subject"] == subject
     for body in (text, html):
@@ -50,9 +47,9 @@ def test_the_sign_up_confirmation(anonymous, smtp_inbox):
         {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
 
-    message = _the_one_email(smtp_inbox, "new@example.com")
-    text = _assert_ours(
-        message,
+    text = _assert_the_one_email_is_ours(
+        smtp_inbox,
+        to="new@example.com",
         subject="Confirm your email address for Tandem",
         link_path="/accounts/confirm-email/",
     )
@@ -65,9 +62,9 @@ def test_signing_up_again_with_a_known_address(anonymous, client_user, smtp_inbo
         {"email": client_user.email, "password1": PASSWORD, "password2": PASSWORD},
     )
 
-    message = _the_one_email(smtp_inbox, client_user.email)
-    _assert_ours(
-        message,
+    _assert_the_one_email_is_ours(
+        smtp_inbox,
+        to=client_user.email,
         subject="You already have an account on Tandem",
         link_path="/accounts/password/reset/",
     )
@@ -79,9 +76,9 @@ def test_adding_an_email_address(anonymous, client_user, smtp_inbox):
     http.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     http.post(reverse("account_email"), {"action_add": "", "email": "second@example.com"})
 
-    message = _the_one_email(smtp_inbox, "second@example.com")
-    text = _assert_ours(
-        message,
+    text = _assert_the_one_email_is_ours(
+        smtp_inbox,
+        to="second@example.com",
         subject="Confirm your email address for Tandem",
         link_path="/accounts/confirm-email/",
     )
@@ -91,9 +88,9 @@ def test_adding_an_email_address(anonymous, client_user, smtp_inbox):
 def test_asking_for_a_new_password(anonymous, client_user, smtp_inbox):
     anonymous.post(reverse("account_reset_password"), {"email": client_user.email})
 
-    message = _the_one_email(smtp_inbox, client_user.email)
-    _assert_ours(
-        message,
+    _assert_the_one_email_is_ours(
+        smtp_inbox,
+        to=client_user.email,
         subject="Choose a new password for Tandem",
         link_path="/accounts/password/reset/key/",
     )
@@ -102,5 +99,9 @@ def test_asking_for_a_new_password(anonymous, client_user, smtp_inbox):
 def test_asking_for_a_new_password_for_an_unknown_address(anonymous, smtp_inbox):
     anonymous.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
 
-    message = _the_one_email(smtp_inbox, "nobody@example.com")
-    _assert_ours(message, subject="About your request to Tandem", link_path="/accounts/signup/")
+    _assert_the_one_email_is_ours(
+        smtp_inbox,
+        to="nobody@example.com",
+        subject="About your request to Tandem",
+        link_path="/accounts/signup/",
+    )

@@ -73,7 +73,7 @@ def test_a_wrong_password_gives_no_file_and_says_why(client_user, notes_section)
 
     assert response.status_code == 400
     assert "Content-Disposition" not in response
-    assert "That is not your password" in response.content.decode()
+    assert "That is not your password. Nothing was downloaded." in response.content.decode()
     assert "mine" not in response.content.decode()
 
 
@@ -144,7 +144,7 @@ def test_a_wrong_password_deletes_nothing(client_user, notes_section):
     )
 
     assert response.status_code == 400
-    assert "That is not your password" in response.content.decode()
+    assert "That is not your password. Nothing has been deleted." in response.content.decode()
     assert User.objects.filter(pk=client_user.pk).exists()
     assert notes_section[client_user.pk] == "mine"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from tandem.accounts.models import User
 from tandem.booking.models import BookingSettings, SessionType, WeeklyHours
+from tandem.booking.slots import Slot, free_slots_for
 from tandem.directory.models import TherapistProfile
 from tandem.directory.tests.helpers import make_profile
 
@@ -56,3 +59,13 @@ def make_bookable(
         cancellation_window_hours=cancellation_window_hours,
     )
     return profile, session
+
+
+def soon_bookable() -> tuple[SessionType, Slot]:
+    """A new therapist's session type, an hour's notice, and its first free slot from now.
+
+    For the tests that run against real servers, where time cannot be frozen.
+    """
+    profile, session_type = make_bookable(minimum_notice_minutes=60)
+    now = timezone.now()
+    return session_type, free_slots_for(profile, session_type, now, now + timedelta(days=7))[0]

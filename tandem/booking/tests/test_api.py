@@ -10,7 +10,7 @@ from django.test import Client
 
 from tandem.booking.models import Booking, BookingStatus
 from tandem.booking.tests.helpers import make_bookable
-from tandem.conftest import client_for
+from tandem.conftest import api_client_for, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +22,6 @@ START = "2027-03-29T09:00:00Z"
 def _frozen() -> Any:
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-def _csrf_client(user: Any) -> Client:
-    http = client_for(user)
-    http.cookies["csrftoken"] = "a" * 32
-    return http
-
-
-def post(http: Client, path: str, body: dict[str, Any]) -> Any:
-    return http.post(path, body, content_type="application/json", headers={"X-CSRFToken": "a" * 32})
 
 
 def test_slots_come_in_the_asked_zone_with_reasons_for_empty_days(anonymous: Any) -> None:
@@ -69,33 +59,35 @@ def test_booking_through_the_api_and_a_409_when_the_slot_is_gone(
 ) -> None:
     _profile, session = make_bookable()
     body = {"session_type": session.pk, "start": START, "idempotency_key": str(uuid.uuid4())}
-    assert post(anonymous, "/api/v1/bookings", body).status_code == 401
-    created = post(_csrf_client(client_user), "/api/v1/bookings", body)
+    assert post_json(anonymous, "/api/v1/bookings", body).status_code == 401
+    created = post_json(api_client_for(client_user), "/api/v1/bookings", body)
     assert created.status_code == 201, created.content
     assert created.json()["status"] == BookingStatus.CONFIRMED
-    again = post(_csrf_client(client_user), "/api/v1/bookings", body)
+    again = post_json(api_client_for(client_user), "/api/v1/bookings", body)
     assert again.status_code == 201 and again.json()["id"] == created.json()["id"]
-    gone = post(
-        _csrf_client(unrelated_client_user),
+    gone = post_json(
+        api_client_for(unrelated_client_user),
         "/api/v1/bookings",
         {**body, "idempotency_key": str(uuid.uuid4())},
     )
     assert gone.status_code == 409
     assert gone.json() == {"detail": "That time has just been booked by someone else."}
-    past = post(
-        _csrf_client(unrelated_client_user),
+    past = post_json(
+        api_client_for(unrelated_client_user),
         "/api/v1/bookings",
         {**body, "start": "2027-03-01T09:00:00Z"},
     )
     assert past.status_code == 409 and "passed" in past.json()["detail"]
-    naive = post(
-        _csrf_client(unrelated_client_user),
+    naive = post_json(
+        api_client_for(unrelated_client_user),
         "/api/v1/bookings",
         {**body, "start": "2027-03-30T09:00:00"},
     )
     assert naive.status_code == 422
     assert (
-        post(_csrf_client(unrelated_client_user), "/api/v1/bookings", {"start": START}).status_code
+        post_json(
+            api_client_for(unrelated_client_user), "/api/v1/bookings", {"start": START}
+        ).status_code
         == 422
     )
     strict = Client(enforce_csrf_checks=True)
@@ -113,43 +105,47 @@ def test_cancel_and_reschedule_through_the_api_only_for_the_two_people(
     client_user: Any, unrelated_client_user: Any
 ) -> None:
     _profile, session = make_bookable()
-    created = post(
-        _csrf_client(client_user), "/api/v1/bookings", {"session_type": session.pk, "start": START}
+    created = post_json(
+        api_client_for(client_user),
+        "/api/v1/bookings",
+        {"session_type": session.pk, "start": START},
     )
     booking_id = created.json()["id"]
     assert (
-        post(
-            _csrf_client(unrelated_client_user),
+        post_json(
+            api_client_for(unrelated_client_user),
             f"/api/v1/bookings/{booking_id}/cancel",
             {"reason": "x"},
         ).status_code
         == 404
     )
     assert (
-        post(
-            _csrf_client(client_user), f"/api/v1/bookings/{booking_id}/cancel", {"reason": ""}
+        post_json(
+            api_client_for(client_user), f"/api/v1/bookings/{booking_id}/cancel", {"reason": ""}
         ).status_code
         == 422
     )
-    moved = post(
-        _csrf_client(client_user),
+    moved = post_json(
+        api_client_for(client_user),
         f"/api/v1/bookings/{booking_id}/reschedule",
         {"start": "2027-03-30T09:00:00Z", "reason": "Work"},
     )
     assert moved.status_code == 200 and moved.json()["start"] == "2027-03-30T09:00:00Z"
-    outside = post(
-        _csrf_client(client_user),
+    outside = post_json(
+        api_client_for(client_user),
         f"/api/v1/bookings/{booking_id}/reschedule",
         {"start": "2027-03-30T03:00:00Z", "reason": "Early"},
     )
     assert outside.status_code == 409
-    cancelled = post(
-        _csrf_client(client_user), f"/api/v1/bookings/{booking_id}/cancel", {"reason": "Better"}
+    cancelled = post_json(
+        api_client_for(client_user), f"/api/v1/bookings/{booking_id}/cancel", {"reason": "Better"}
     )
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
     assert (
-        post(
-            _csrf_client(client_user), f"/api/v1/bookings/{booking_id}/cancel", {"reason": "Again"}
+        post_json(
+            api_client_for(client_user),
+            f"/api/v1/bookings/{booking_id}/cancel",
+            {"reason": "Again"},
         ).status_code
         == 409
     )

@@ -16,7 +16,7 @@ from tandem.booking.forms import slot_key
 from tandem.booking.models import Booking, BookingSettings, Party, WaitlistStatus
 from tandem.booking.services import booking_cancel, booking_create, waitlist_join
 from tandem.booking.tests.helpers import START, make_bookable
-from tandem.conftest import client_for, make_user
+from tandem.conftest import api_client_for, client_for, make_user, post_json
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_week")]
 
@@ -132,17 +132,11 @@ def test_the_api_needs_a_name_from_a_nameless_client(
     therapist_user: Any, nameless_client: Any
 ) -> None:
     _profile, session = make_bookable(therapist_user)
-    http = client_for(nameless_client)
-    http.cookies["csrftoken"] = "a" * 32
+    http = api_client_for(nameless_client)
     body = {"session_type": session.pk, "start": "2027-03-29T09:00:00Z"}
 
     def post(extra: dict[str, Any]) -> Any:
-        return http.post(
-            "/api/v1/bookings",
-            {**body, **extra},
-            content_type="application/json",
-            headers={"X-CSRFToken": "a" * 32},
-        )
+        return post_json(http, "/api/v1/bookings", {**body, **extra})
 
     missing = post({})
     assert missing.status_code == 422 and "client_name" in missing.json()["detail"]

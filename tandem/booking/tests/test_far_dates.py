@@ -7,28 +7,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from tandem.booking.forms import SlotField
 from tandem.booking.models import Booking
 from tandem.booking.services import SlotTaken, booking_create, booking_reschedule
 from tandem.booking.tests.helpers import START, make_bookable
-from tandem.conftest import client_for
+from tandem.conftest import api_client_for, client_for, post_json
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_week")]
 
 FAR_FUTURE = "9999-12-31T23:30Z"
 FAR_PAST = "0001-01-01T00:00Z"
-
-
-def _api_client(user: Any) -> Client:
-    http = client_for(user)
-    http.cookies["csrftoken"] = "a" * 32
-    return http
-
-
-def _post_json(http: Client, path: str, body: dict[str, Any]) -> Any:
-    return http.post(path, body, content_type="application/json", headers={"X-CSRFToken": "a" * 32})
 
 
 @pytest.mark.parametrize("raw", [FAR_FUTURE, FAR_PAST, "2028-05-01T09:00Z"])
@@ -49,8 +38,8 @@ def test_booking_through_the_api_answers_422_for_a_far_date(
     bookable: Any, client_user: Any, start: str
 ) -> None:
     _profile, session = bookable
-    response = _post_json(
-        _api_client(client_user),
+    response = post_json(
+        api_client_for(client_user),
         "/api/v1/bookings",
         {"session_type": session.pk, "start": start, "idempotency_key": str(uuid.uuid4())},
     )
@@ -129,8 +118,8 @@ def test_moving_on_the_site_refuses_a_far_time(
 def test_moving_through_the_api_answers_422_for_a_far_date(
     booking: Booking, client_user: Any, start: str
 ) -> None:
-    response = _post_json(
-        _api_client(client_user),
+    response = post_json(
+        api_client_for(client_user),
         f"/api/v1/bookings/{booking.public_id}/reschedule",
         {"start": start, "reason": "Work"},
     )

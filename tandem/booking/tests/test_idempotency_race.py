@@ -15,67 +15,29 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.utils import timezone
-from django.utils.crypto import get_random_string
 
 from tandem.booking.models import Booking
-from tandem.booking.slots import free_slots_for
-from tandem.booking.tests.helpers import make_bookable
-from tandem.booking.tests.test_race_postgres import (
-    _free_port,
-    _signed_in_cookie,
-    _wait_until_up,
-    two_servers,  # noqa: F401  (a fixture)
+from tandem.booking.tests.helpers import soon_bookable
+from tandem.booking.tests.servers import (
+    Outcome,
+    post_bookings_together,
+    signed_in_session,
+    two_gunicorn_servers,
 )
 from tandem.conftest import make_user
 
 SUBMITS = 6
 
 
-def _submit_together(urls: list[str], session_key: str, body: dict[str, Any]) -> list[Any]:
-    start_together = threading.Barrier(SUBMITS)
-    results: list[tuple[int, dict[str, Any]]] = []
-    lock = threading.Lock()
-
-    def post(number: int) -> None:
-        csrf = get_random_string(32)
-        request = urllib.request.Request(  # noqa: S310
-            urls[number % len(urls)] + "/api/v1/bookings",
-            data=json.dumps(body).encode(),
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
-                "X-CSRFToken": csrf,
-            },
-        )
-        start_together.wait()
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                outcome = (response.status, json.loads(response.read()))
-        except urllib.error.HTTPError as error:
-            outcome = (error.code, json.loads(error.read() or b"{}"))
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(SUBMITS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return results
+def _submit_together(urls: list[str], session_key: str, body: dict[str, Any]) -> list[Outcome]:
+    return post_bookings_together(urls, [(session_key, body)] * SUBMITS, timeout=60)
 
 
 def _assert_one_booking(results: list[Any]) -> str:
@@ -86,13 +48,10 @@ def _assert_one_booking(results: list[Any]) -> str:
     return ids.pop()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs DATABASE_URL")
 def test_parallel_submits_with_one_key_on_postgresql_return_one_booking(
-    two_servers: list[str],  # noqa: F811
+    postgres_servers: list[str],
 ) -> None:
-    profile, session_type = make_bookable(minimum_notice_minutes=60)
-    now = timezone.now()
-    slot = free_slots_for(profile, session_type, now, now + timedelta(days=7))[0]
+    session_type, slot = soon_bookable()
     client = make_user("twice@example.com", name="Twice Clicked")
     body = {
         "session_type": session_type.pk,
@@ -100,31 +59,22 @@ def test_parallel_submits_with_one_key_on_postgresql_return_one_booking(
         "idempotency_key": str(uuid.uuid4()),
     }
 
-    booking_id = _assert_one_booking(_submit_together(two_servers, _signed_in_cookie(client), body))
+    booking_id = _assert_one_booking(
+        _submit_together(postgres_servers, signed_in_session(client), body)
+    )
 
     assert list(Booking.objects.values_list("public_id", flat=True)) == [uuid.UUID(booking_id)]
 
 
 _SQLITE_SETUP = """
 import json
-from datetime import timedelta
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from django.utils import timezone
-from tandem.booking.slots import free_slots_for
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import soon_bookable
+from tandem.booking.tests.servers import signed_in_session
 from tandem.conftest import make_user
-profile, session_type = make_bookable(minimum_notice_minutes=60)
-now = timezone.now()
-slot = free_slots_for(profile, session_type, now, now + timedelta(days=7))[0]
+session_type, slot = soon_bookable()
 client = make_user("twice@example.com", name="Twice Clicked")
-session = SessionStore()
-session[SESSION_KEY] = str(client.pk)
-session[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
-session[HASH_SESSION_KEY] = client.get_session_auth_hash()
-session.create()
 print(json.dumps({"session_type": session_type.pk, "start": slot.start.isoformat(),
-                  "session_key": session.session_key}))
+                  "session_key": signed_in_session(client)}))
 """
 
 
@@ -152,41 +102,8 @@ def sqlite_servers(tmp_path: Path) -> Iterator[tuple[list[str], Path, dict[str, 
     made = subprocess.run([*manage, "shell", "-c", _SQLITE_SETUP], timeout=120, **run)  # type: ignore[call-overload]
     assert made.returncode == 0, made.stderr
     setup = json.loads(made.stdout.strip().splitlines()[-1])
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    processes, urls = [], []
-    try:
-        for _ in range(2):
-            port = _free_port()
-            processes.append(
-                subprocess.Popen(
-                    [
-                        gunicorn,
-                        "tandem.wsgi",
-                        "-w",
-                        "2",
-                        "--threads",
-                        "3",
-                        "-b",
-                        f"127.0.0.1:{port}",
-                    ],
-                    cwd=settings.BASE_DIR,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-            urls.append(f"http://127.0.0.1:{port}")
-        for url, process in zip(urls, processes, strict=True):
-            _wait_until_up(url, process)
+    with two_gunicorn_servers(env, threads=3) as urls:
         yield urls, tmp_path / "tandem.sqlite3", setup
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def test_parallel_submits_with_one_key_on_sqlite_return_one_booking(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,12 +15,9 @@ from django_tasks import default_task_backend
 from tandem.booking.models import Booking, Party
 from tandem.booking.services import booking_cancel, booking_create, booking_reschedule
 from tandem.booking.tasks import send_reminder
-from tandem.booking.tests.helpers import make_bookable
+from tandem.booking.tests.helpers import NOW, START, make_bookable
 
 pytestmark = pytest.mark.django_db
-
-NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
-START = datetime(2027, 3, 29, 9, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -39,14 +36,19 @@ def _reminders(backend: Any) -> list[Any]:
     return [result for result in backend.results if result.task.func is send_reminder.func]
 
 
-def test_booking_schedules_both_reminders_and_each_sends_once(
-    deferring: Any, client_user: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+@pytest.fixture
+def booked(deferring: Any, client_user: Any, django_capture_on_commit_callbacks: Any) -> Booking:
+    """The client's booking at START, made at NOW, its reminders deferred in ``deferring``."""
     _profile, session = make_bookable()
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        booking = booking_create(
+        return booking_create(
             slot_start=START, session_type=session, client=client_user, idempotency_key=uuid.uuid4()
         )
+
+
+def test_booking_schedules_both_reminders_and_each_sends_once(
+    booked: Booking, deferring: Any
+) -> None:
     reminders = _reminders(deferring)
     assert sorted(result.task.run_after for result in reminders) == [
         START - timedelta(hours=24),
@@ -59,22 +61,17 @@ def test_booking_schedules_both_reminders_and_each_sends_once(
         assert day_before.task.call(*day_before.args) is False  # a second worker sends nothing
     assert len(mail.outbox) == 2
     assert "tomorrow" in mail.outbox[0].subject
-    booking.refresh_from_db()
-    assert booking.reminder_24h_sent_at == START - timedelta(hours=24)
+    booked.refresh_from_db()
+    assert booked.reminder_24h_sent_at == START - timedelta(hours=24)
 
 
 def test_a_moved_or_cancelled_bookings_old_reminder_sends_nothing(
-    deferring: Any, client_user: Any, django_capture_on_commit_callbacks: Any
+    booked: Booking, deferring: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    _profile, session = make_bookable()
-    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
-        booking = booking_create(
-            slot_start=START, session_type=session, client=client_user, idempotency_key=uuid.uuid4()
-        )
     stale = next(r for r in _reminders(deferring) if r.args[1] == "1h")
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         booking_reschedule(
-            booking=booking, new_start=START + timedelta(days=1), by=Party.CLIENT, reason="Away"
+            booking=booked, new_start=START + timedelta(days=1), by=Party.CLIENT, reason="Away"
         )
     mail.outbox.clear()
     with time_machine.travel(START - timedelta(hours=1), tick=False):
@@ -84,9 +81,9 @@ def test_a_moved_or_cancelled_bookings_old_reminder_sends_nothing(
         r for r in _reminders(deferring) if r.args[2] == (START + timedelta(days=1)).isoformat()
     ]
     assert len(fresh) == 2
-    booking.refresh_from_db()
+    booked.refresh_from_db()
     with time_machine.travel(NOW, tick=False):
-        booking_cancel(booking=booking, by=Party.CLIENT, reason="Better now")
+        booking_cancel(booking=booked, by=Party.CLIENT, reason="Better now")
     one_hour = next(r for r in fresh if r.args[1] == "1h")
     with time_machine.travel(START + timedelta(days=1, hours=-1), tick=False):
         assert one_hour.task.call(*one_hour.args) is False

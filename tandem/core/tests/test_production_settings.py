@@ -35,6 +35,13 @@ def _setting(env_overrides, expression):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _assert_production_refuses(changes, message):
+    """``manage.py check`` in production with ``changes`` to GOOD fails, saying ``message``."""
+    result = _run({**GOOD, **changes}, "check")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def _run(env_overrides, *args):
     ignored = {*GOOD, "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in ignored}
@@ -62,33 +69,23 @@ def _run(env_overrides, *args):
     ],
 )
 def test_production_refuses_to_start_without_each_secret(missing, message):
-    result = _run({**GOOD, missing: None}, "check")
-
-    assert result.returncode != 0
-    assert message in result.stderr
+    _assert_production_refuses({missing: None}, message)
 
 
 def test_production_refuses_a_short_secret_key():
-    result = _run({**GOOD, "SECRET_KEY": "too-short"}, "check")
-
-    assert result.returncode != 0
-    assert "at least 50 characters" in result.stderr
+    _assert_production_refuses({"SECRET_KEY": "too-short"}, "at least 50 characters")
 
 
 @pytest.mark.parametrize("key", ["x" * 60, "ab" * 30, "abcdefgh" * 8])
 def test_production_refuses_a_secret_key_of_few_different_characters(key):
-    result = _run({**GOOD, "SECRET_KEY": key}, "check")
-
-    assert result.returncode != 0
-    assert "SECRET_KEY must be random" in result.stderr
+    _assert_production_refuses({"SECRET_KEY": key}, "SECRET_KEY must be random")
 
 
 @pytest.mark.parametrize("hosts", ["*", "tandem.example.org,*", "*.example.org"])
 def test_production_refuses_a_wildcard_host(hosts):
-    result = _run({**GOOD, "ALLOWED_HOSTS": hosts}, "check")
-
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must name the site's hosts, not '*'" in result.stderr
+    _assert_production_refuses(
+        {"ALLOWED_HOSTS": hosts}, "ALLOWED_HOSTS must name the site's hosts, not '*'"
+    )
 
 
 @pytest.mark.parametrize(
@@ -108,10 +105,10 @@ def test_a_bad_encryption_key_stops_the_start_naming_the_variable(keys, position
 
 
 def test_production_refuses_the_local_memory_cache_even_when_asked():
-    result = _run({**GOOD, "REDIS_URL": None, "CACHE_BACKEND": "local-memory"}, "check")
-
-    assert result.returncode != 0
-    assert "Production needs a cache that every process shares" in result.stderr
+    _assert_production_refuses(
+        {"REDIS_URL": None, "CACHE_BACKEND": "local-memory"},
+        "Production needs a cache that every process shares",
+    )
 
 
 def test_production_may_choose_the_database_cache_instead_of_redis():
@@ -158,18 +155,12 @@ def test_email_url_becomes_the_smtp_settings(url, expected):
     "url", ["smtps+starttls://host", "http://host", "smtp://", "smtp://host:port", "console://"]
 )
 def test_production_refuses_an_email_url_it_cannot_use(url):
-    result = _run({**GOOD, "EMAIL_URL": url}, "check")
-
-    assert result.returncode != 0
-    assert "EMAIL_URL must" in result.stderr
+    _assert_production_refuses({"EMAIL_URL": url}, "EMAIL_URL must")
 
 
 @pytest.mark.parametrize("address", ["http://tandem.example.org", "tandem.example.org", "https://"])
 def test_production_refuses_a_site_url_that_is_not_a_public_https_address(address):
-    result = _run({**GOOD, "SITE_URL": address}, "check")
-
-    assert result.returncode != 0
-    assert "SITE_URL must be the site's public address" in result.stderr
+    _assert_production_refuses({"SITE_URL": address}, "SITE_URL must be the site's public address")
 
 
 def test_make_run_gives_the_site_and_its_worker_the_address_it_serves():
@@ -189,10 +180,7 @@ def test_make_run_gives_the_site_and_its_worker_the_address_it_serves():
 
 
 def test_production_refuses_debug():
-    result = _run({**GOOD, "DEBUG": "true"}, "check")
-
-    assert result.returncode != 0
-    assert "DEBUG must be off" in result.stderr
+    _assert_production_refuses({"DEBUG": "true"}, "DEBUG must be off")
 
 
 def test_a_bad_value_names_the_variable():

@@ -9,13 +9,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tandem.conftest import client_for, make_user
+from tandem.conftest import CSRF_TOKEN, api_client_for, make_user
 from tandem.couples import services
-from tandem.couples.tests.helpers import active_couple, answer_all, pending_couple
+from tandem.couples.tests.helpers import pending_couple
 
 pytestmark = pytest.mark.django_db
-
-CSRF = "a" * 32
 
 
 def routes(public_id: Any) -> list[tuple[str, str]]:
@@ -42,48 +40,34 @@ def routes(public_id: Any) -> list[tuple[str, str]]:
     ]
 
 
-def as_user(user: Any) -> Client:
-    http = client_for(user)
-    http.cookies["csrftoken"] = CSRF
-    return http
-
-
 def assert_all_404(http: Client, public_id: Any) -> None:
     for method, url in routes(public_id):
-        response = getattr(http, method)(url, headers={"X-CSRFToken": CSRF})
+        response = getattr(http, method)(url, headers={"X-CSRFToken": CSRF_TOKEN})
         assert response.status_code == 404, (method, url, response.status_code)
 
 
-@pytest.fixture
-def ready_couple(client_user: Any, partner_user: Any) -> Any:
-    couple = active_couple(client_user, partner_user)
-    answer_all(client_for(client_user), couple)
-    answer_all(client_for(partner_user), couple)
-    return couple
-
-
 def test_a_stranger_gets_404_everywhere(ready_couple: Any, unrelated_client_user: Any) -> None:
-    assert_all_404(as_user(unrelated_client_user), ready_couple.public_id)
+    assert_all_404(api_client_for(unrelated_client_user), ready_couple.public_id)
     ready_couple.refresh_from_db()
     assert ready_couple.status == "active"
 
 
 def test_a_therapist_gets_404_everywhere(ready_couple: Any, therapist_user: Any) -> None:
-    assert_all_404(as_user(therapist_user), ready_couple.public_id)
+    assert_all_404(api_client_for(therapist_user), ready_couple.public_id)
 
 
 def test_a_former_partner_gets_404_everywhere(
     ready_couple: Any, client_user: Any, partner_user: Any
 ) -> None:
     services.couple_leave(couple=ready_couple, user=partner_user)
-    assert_all_404(as_user(partner_user), ready_couple.public_id)
-    assert_all_404(as_user(client_user), ready_couple.public_id)
+    assert_all_404(api_client_for(partner_user), ready_couple.public_id)
+    assert_all_404(api_client_for(client_user), ready_couple.public_id)
 
 
 def test_a_pending_invitee_gets_404_everywhere(client_user: Any) -> None:
     invitee = make_user("invitee@example.com")
     couple, _token = pending_couple(client_user, invitee.email)
-    assert_all_404(as_user(invitee), couple.public_id)
+    assert_all_404(api_client_for(invitee), couple.public_id)
     couple.refresh_from_db()
     assert couple.status == "pending"
 
@@ -109,7 +93,7 @@ def test_anyone_can_read_what_a_couple_check_is_and_is_asked_to_sign_in(anonymou
 
 def test_a_member_of_a_waiting_couple_reaches_only_its_page(client_user: Any) -> None:
     couple, _token = pending_couple(client_user, "parker@example.com")
-    http = as_user(client_user)
+    http = api_client_for(client_user)
     assert http.get(couple.get_absolute_url()).status_code == 200
     for name in ("answer", "history", "therapists"):
         assert http.get(reverse(f"couples:{name}", args=[couple.public_id])).status_code == 404

@@ -169,6 +169,7 @@ def test_find_a_couples_therapist_adds_both_shares_and_keeps_shared_formats(
     assert casey.get(url).status_code == 200
     bad = casey.post(url, {"budget_share": "lots"})
     assert bad.status_code == 400 and "Enter a whole number of pounds" in bad.content.decode()
+    assert 'aria-describedby="id_budget_share-error"' in bad.content.decode()
     casey.post(url, {"budget_share": "40", "formats": ["video", "phone"]})
     parker.post(url, {"budget_share": "30", "formats": ["video", "in_person"]})
     needs = couple_needs(list(Member.objects.filter(couple=couple)))

@@ -39,16 +39,22 @@ def book(session: SessionType, client: Any, capture: Any) -> Booking:
         )
 
 
-def test_a_couple_session_records_the_partner_and_tells_all_three(
-    couple_session: Any,
+@pytest.fixture
+def couple_booking(
+    couple_session: SessionType,
     client_user: Any,
     partner_user: Any,
-    therapist_user: Any,
     django_capture_on_commit_callbacks: Any,
-) -> None:
+) -> Booking:
+    """Casey and Parker are a couple, and Casey has booked them a couple session."""
     active_couple(client_user, partner_user)
-    booking = book(couple_session, client_user, django_capture_on_commit_callbacks)
-    assert booking.partner == partner_user
+    return book(couple_session, client_user, django_capture_on_commit_callbacks)
+
+
+def test_a_couple_session_records_the_partner_and_tells_all_three(
+    couple_booking: Booking, client_user: Any, partner_user: Any, therapist_user: Any
+) -> None:
+    assert couple_booking.partner == partner_user
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [client_user.email, partner_user.email, therapist_user.email]
     )
@@ -59,18 +65,12 @@ def test_a_couple_session_records_the_partner_and_tells_all_three(
     parker = client_for(partner_user)
     assert "Couple session" in parker.get(reverse("booking:mine")).content.decode()
     with time_machine.travel(START - timedelta(minutes=5), tick=False):
-        page = client_for(partner_user).get(booking.get_absolute_url())
+        page = client_for(partner_user).get(couple_booking.get_absolute_url())
     assert page.status_code == 200 and "Join the video session" in page.content.decode()
 
 
-def test_reminders_go_to_the_partner_too(
-    couple_session: Any,
-    client_user: Any,
-    partner_user: Any,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    active_couple(client_user, partner_user)
-    book(couple_session, client_user, django_capture_on_commit_callbacks)
+@pytest.mark.usefixtures("couple_booking")
+def test_reminders_go_to_the_partner_too(partner_user: Any) -> None:
     mail.outbox.clear()
     with time_machine.travel(START - timedelta(minutes=50), tick=False):
         call_command("send_due_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -79,25 +79,23 @@ def test_reminders_go_to_the_partner_too(
 
 
 def test_either_partner_can_cancel_within_the_rules_and_everyone_is_told(
-    couple_session: Any,
+    couple_booking: Booking,
     client_user: Any,
     partner_user: Any,
     therapist_user: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    active_couple(client_user, partner_user)
-    booking = book(couple_session, client_user, django_capture_on_commit_callbacks)
     mail.outbox.clear()
-    url = reverse("booking:cancel", args=[booking.public_id])
+    url = reverse("booking:cancel", args=[couple_booking.public_id])
     # Inside the cancellation window the partner is held to the client's rules.
     with time_machine.travel(START - timedelta(hours=2), tick=False):
         late = client_for(partner_user).post(url, {"reason": "Ill"})
-    booking.refresh_from_db()
-    assert late.status_code == 302 and booking.is_active  # refused with a message
+    couple_booking.refresh_from_db()
+    assert late.status_code == 302 and couple_booking.is_active  # refused with a message
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         client_for(partner_user).post(url, {"reason": "We cannot make it"})
-    booking.refresh_from_db()
-    assert booking.status == "cancelled" and booking.cancelled_by == "partner"
+    couple_booking.refresh_from_db()
+    assert couple_booking.status == "cancelled" and couple_booking.cancelled_by == "partner"
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [client_user.email, partner_user.email, therapist_user.email]
     )
@@ -121,16 +119,10 @@ def test_an_individual_session_or_a_person_without_a_couple_books_alone(
 
 
 def test_strangers_cannot_see_a_couple_booking_and_the_partner_exports_it(
-    couple_session: Any,
-    client_user: Any,
-    partner_user: Any,
-    unrelated_client_user: Any,
-    django_capture_on_commit_callbacks: Any,
+    couple_booking: Booking, partner_user: Any, unrelated_client_user: Any
 ) -> None:
-    active_couple(client_user, partner_user)
-    booking = book(couple_session, client_user, django_capture_on_commit_callbacks)
     stranger = client_for(unrelated_client_user)
-    assert stranger.get(booking.get_absolute_url()).status_code == 404
+    assert stranger.get(couple_booking.get_absolute_url()).status_code == 404
     exported = personal_data.export_user(partner_user)["sections"]["bookings"]
     assert [b["session"] for b in exported["as_partner"]] == ["Couple session"]
     assert exported["as_partner"][0]["note"] is None

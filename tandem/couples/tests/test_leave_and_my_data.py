@@ -12,17 +12,8 @@ from tandem.accounts import personal_data
 from tandem.assessments.models import Response
 from tandem.conftest import client_for
 from tandem.couples.models import Couple, Invitation, Member
-from tandem.couples.tests.helpers import active_couple, answer_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ready_couple(client_user: Any, partner_user: Any) -> Any:
-    couple = active_couple(client_user, partner_user)
-    answer_all(client_for(client_user), couple)
-    answer_all(client_for(partner_user), couple)
-    return couple
 
 
 def test_leaving_ends_the_report_for_both_and_each_keeps_their_answers(

@@ -11,6 +11,7 @@ masked; so are ISO dates, as a guard.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,13 +21,12 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from tandem.conftest import client_for
+from tandem.conftest import CSRF_TOKEN, api_client_for, client_for
 from tandem.couples.tests.helpers import active_couple, answer_all
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime(2027, 3, 22, 8, tzinfo=UTC)
-CSRF = "a" * 32
 
 
 def _mask(text: str, keep: str = "") -> str:
@@ -62,7 +62,7 @@ def everything_casey_sees(casey: Any, couple: Any) -> list[tuple[Any, ...]]:
     """Every page, download and API answer the partner can reach about the couple."""
     public_id = couple.public_id
     api = f"/api/v1/couples/{public_id}"
-    headers = {"X-CSRFToken": CSRF}
+    headers = {"X-CSRFToken": CSRF_TOKEN}
     keep = str(public_id)  # the couple's id is the same in every case: left unmasked
     seen = [
         _seen(casey, "get", keep=keep, url=reverse("couples:home")),
@@ -89,36 +89,52 @@ def everything_casey_sees(casey: Any, couple: Any) -> list[tuple[Any, ...]]:
     return seen
 
 
-def _casey_client(client_user: Any) -> Any:
-    http = client_for(client_user)
-    http.cookies["csrftoken"] = CSRF
-    return http
-
-
 def _emails_to(address: str) -> list[tuple[str, str]]:
     return [(str(m.subject), _mask(m.body)) for m in mail.outbox if address in m.to]
+
+
+def _casey_after_each(
+    cases: tuple[str, ...],
+    casey_user: Any,
+    capture_on_commit: Any,
+    run: Callable[[str], Any],
+) -> dict[str, tuple[Any, list[tuple[str, str]]]]:
+    """For each case, from the same starting point: ``run(case)`` and the emails Casey got.
+
+    Each run's on-commit work (the emails) is done, then the whole run is undone by a
+    savepoint, so the cases differ only in what ``run`` does for them.
+    """
+    views = {}
+    for case in cases:
+        savepoint = transaction.savepoint()
+        mail.outbox.clear()
+        with capture_on_commit(execute=True):
+            seen = run(case)
+        views[case] = (seen, _emails_to(casey_user.email))
+        transaction.savepoint_rollback(savepoint)
+    return views
 
 
 def test_when_the_partner_answers_second_with_a_flag_the_first_sees_only_not_ready(
     client_user: Any, partner_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    views: dict[str, Any] = {}
+    def partner_then_casey(case: str) -> Any:
+        parker = client_for(partner_user)
+        if case == "flagged":
+            answer_all(parker, couple, safety=True)
+        elif case == "half answered":
+            answer_all(parker, couple, stop_before_last=True)
+        return everything_casey_sees(api_client_for(client_user), couple)
+
     with time_machine.travel(NOW, tick=False):
         couple = active_couple(client_user, partner_user)
         answer_all(client_for(client_user), couple)
-        for case in ("flagged", "not answered", "half answered"):
-            savepoint = transaction.savepoint()
-            mail.outbox.clear()
-            parker = client_for(partner_user)
-            with django_capture_on_commit_callbacks(execute=True):
-                if case == "flagged":
-                    answer_all(parker, couple, safety=True)
-                elif case == "half answered":
-                    answer_all(parker, couple, stop_before_last=True)
-                casey = _casey_client(client_user)
-                seen = everything_casey_sees(casey, couple)
-            views[case] = (seen, _emails_to(client_user.email))
-            transaction.savepoint_rollback(savepoint)
+        views = _casey_after_each(
+            ("flagged", "not answered", "half answered"),
+            client_user,
+            django_capture_on_commit_callbacks,
+            partner_then_casey,
+        )
     assert views["flagged"] == views["not answered"] == views["half answered"]
     seen, emails = views["flagged"]
     assert emails == []
@@ -147,27 +163,23 @@ def test_when_the_partner_answers_second_with_a_flag_the_first_sees_only_not_rea
 def test_when_the_flagged_partner_answers_first_the_other_finishes_to_the_same_page(
     client_user: Any, partner_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    views: dict[str, Any] = {}
+    def partner_then_casey_finishes(case: str) -> Any:
+        if case == "flagged first":
+            answer_all(client_for(partner_user), couple, safety=True)
+        casey = api_client_for(client_user)
+        finished = answer_all(casey, couple)
+        landing = _seen(casey, "get", finished["Location"])
+        seen = everything_casey_sees(casey, couple)
+        return (finished.status_code, finished["Location"], landing, seen)
+
     with time_machine.travel(NOW, tick=False):
         couple = active_couple(client_user, partner_user)
-        for case in ("flagged first", "partner not answered"):
-            savepoint = transaction.savepoint()
-            mail.outbox.clear()
-            with django_capture_on_commit_callbacks(execute=True):
-                if case == "flagged first":
-                    answer_all(client_for(partner_user), couple, safety=True)
-                casey = _casey_client(client_user)
-                finished = answer_all(casey, couple)
-                landing = _seen(casey, "get", finished["Location"])
-                seen = everything_casey_sees(casey, couple)
-            views[case] = (
-                finished.status_code,
-                finished["Location"],
-                landing,
-                seen,
-                _emails_to(client_user.email),
-            )
-            transaction.savepoint_rollback(savepoint)
+        views = _casey_after_each(
+            ("flagged first", "partner not answered"),
+            client_user,
+            django_capture_on_commit_callbacks,
+            partner_then_casey_finishes,
+        )
     assert views["flagged first"] == views["partner not answered"]
 
 
@@ -197,23 +209,21 @@ def test_the_flagged_partner_privately_gets_safety_help_and_never_couples_counse
 def test_a_quiet_leave_reads_to_the_other_exactly_as_any_leave(
     client_user: Any, partner_user: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    views: dict[str, Any] = {}
+    def partner_leaves_then_casey(case: str) -> Any:
+        parker = client_for(partner_user)
+        answer_all(parker, couple, safety=case == "flagged", stop_before_last=case != "flagged")
+        parker.post(reverse("couples:leave", args=[couple.public_id]))
+        return everything_casey_sees(api_client_for(client_user), couple)
+
     with time_machine.travel(NOW, tick=False):
         couple = active_couple(client_user, partner_user)
         answer_all(client_for(client_user), couple)
-        for case in ("flagged", "unflagged"):
-            savepoint = transaction.savepoint()
-            mail.outbox.clear()
-            parker = client_for(partner_user)
-            with django_capture_on_commit_callbacks(execute=True):
-                answer_all(
-                    parker, couple, safety=case == "flagged", stop_before_last=case != "flagged"
-                )
-                parker.post(reverse("couples:leave", args=[couple.public_id]))
-                casey = _casey_client(client_user)
-                seen = everything_casey_sees(casey, couple)
-            views[case] = (seen, _emails_to(client_user.email))
-            transaction.savepoint_rollback(savepoint)
+        views = _casey_after_each(
+            ("flagged", "unflagged"),
+            client_user,
+            django_capture_on_commit_callbacks,
+            partner_leaves_then_casey,
+        )
     assert views["flagged"] == views["unflagged"]
     seen, emails = views["flagged"]
     assert emails == [("Your couple check on Tandem has ended", emails[0][1])]
