@@ -101,11 +101,12 @@ def instrument(clock: Clock) -> None:
 @contextmanager
 def whole(clock: Clock) -> Iterator[None]:
     """Time a whole request (not a kind: the kinds inside it are not taken off)."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         yield
     finally:
         clock.totals["request"] += time.perf_counter() - start
+        clock.totals["cpu"] += time.process_time() - cpu
 
 
 def round_trip(client: Any, clock_by_request: dict[str, Clock], section: str) -> None:
@@ -171,6 +172,17 @@ def profile(round_trips: int, top: int, keys: list[str]) -> None:
                 profiler.disable()
         return time.perf_counter() - started
 
+    # The reference: the bare view (a visitor's session loaded, no work), CPU and wall.
+    bare = Clock()
+    for key in keys[5 : 5 + round_trips]:
+        client = Client(HTTP_HOST="localhost")
+        client.cookies[settings.SESSION_COOKIE_NAME] = key
+        client.get(check_load.BARE_PATH)  # the session's first write is not the reference
+        with whole(bare):
+            reply = client.get(check_load.BARE_PATH)
+        if reply.content != b"ok":
+            raise SystemExit(f"{check_load.BARE_PATH} answered {reply.status_code}")
+
     # First the breakdown, without the profiler's overhead; then the profile, on other visitors.
     elapsed = run(keys[5 : 5 + round_trips])
     breakdown = {name: dict(clock.totals) for name, clock in clocks.items()}
@@ -194,6 +206,18 @@ def profile(round_trips: int, top: int, keys: list[str]) -> None:
             + "  ".join(f"{part:10.1f}" for part in parts)
             + f"  {rest:8.1f}"
         )
+    cpu = {name: clock.totals["cpu"] / round_trips * 1000 for name, clock in clocks.items()}
+    bare_cpu = bare.totals["cpu"] / round_trips * 1000
+    print(
+        "\nCPU of this process per request, ms: "
+        + ", ".join(f"{name} {value:.2f}" for name, value in cpu.items())
+        + f"; bare view {bare_cpu:.2f} (wall {bare.totals['request'] / round_trips * 1000:.2f})"
+    )
+    mean_check = sum(cpu.values()) / len(cpu)
+    print(
+        f"mean check request / bare view, in CPU: {mean_check / bare_cpu:.2f}x, so a CPU-bound "
+        f"server finishes checks at about {bare_cpu / mean_check:.2f} of the bare view's rate"
+    )
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text).strip_dirs().sort_stats("cumulative")
     stats.print_stats(top)
