@@ -66,3 +66,33 @@ def test_everything_on_the_page_is_inside_a_landmark(page, width):
         "link", name="Exit this page"
     )
     assert exit_link.is_visible()
+
+
+def signed_in(page, live_server, user) -> None:
+    """Give the browser tab the session of ``user``, past every login stage."""
+    from django.conf import settings
+
+    from tandem.conftest import client_for
+
+    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+    )
+
+
+def test_at_1280_px_a_signed_in_clients_header_is_one_line(page, live_server):
+    from tandem.conftest import make_user
+
+    signed_in(page, live_server, make_user("casey@example.com", name="Casey Client"))
+    page.goto("/")
+
+    brand = page.locator(".site-header .brand").bounding_box()
+    links = page.locator(".site-header .site-nav li")
+    assert brand is not None and links.count() >= 8
+    boxes = [links.nth(index).bounding_box() for index in range(links.count())]
+    tops = {round(box["y"]) for box in boxes}
+    # One line: every item of the menu sits on the brand's row.
+    assert max(tops) - min(tops) <= 4, tops
+    assert abs(min(tops) - brand["y"]) <= brand["height"]
+    assert page.locator(".site-header").bounding_box()["height"] <= 72
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
