@@ -68,22 +68,10 @@ def test_everything_on_the_page_is_inside_a_landmark(page, width):
     assert exit_link.is_visible()
 
 
-def signed_in(page, live_server, user) -> None:
-    """Give the browser tab the session of ``user``, past every login stage."""
-    from django.conf import settings
-
-    from tandem.conftest import client_for
-
-    session = client_for(user).cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-    )
-
-
 def test_at_1280_px_a_signed_in_clients_header_is_one_line(page, live_server):
-    from tandem.conftest import make_user
+    from tandem.conftest import browser_session, make_user
 
-    signed_in(page, live_server, make_user("casey@example.com", name="Casey Client"))
+    browser_session(page, live_server, make_user("casey@example.com", name="Casey Client"))
     page.goto("/")
 
     brand = page.locator(".site-header .brand").bounding_box()

@@ -104,7 +104,11 @@ def test_the_report_appears_for_both_once_both_have_answered_and_both_are_told_o
     assert "Parker Partner feels they give more time." in casey_page
     assert "They differ" in casey_page
     assert "Things to try together" in casey_page
-    assert '<svg class="chart"' in casey_page and '<table class="figures">' in casey_page
+    assert (
+        '<svg class="chart chart--wide"' in casey_page
+        and '<svg class="chart chart--narrow"' in casey_page
+        and '<table class="figures">' in casey_page
+    )
     # Neither partner's answers or individual results are on it.
     assert "Me, much more" not in casey_page and "Your results:" not in casey_page
     assert "Find a couples therapist" in casey_page
