@@ -372,9 +372,10 @@ BY_HAND = "none"
 
 
 def saved_result_label(found: SavedResult) -> str:
-    """ "Relating styles, 3 Nov 2026": which check, and when it was finished."""
+    """ "3 Nov 2026: Relating styles": when it was finished (first, so a narrow list still
+    shows it), and which check."""
     when = date_format(timezone.localtime(found.completed_at), "j M Y")
-    return f"{found.title}, {when}"
+    return f"{when}: {found.title}"
 
 
 class MatchForm(_NearForm):
@@ -419,7 +420,7 @@ class MatchForm(_NearForm):
                 required=False,
                 choices=[
                     *((found.key, saved_result_label(found)) for found in self.saved.values()),
-                    (BY_HAND, "None of my results: only the preferences below"),
+                    (BY_HAND, "None: only my preferences"),
                 ],
             )
 
