@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import Client
 
@@ -190,6 +191,13 @@ def browser_login(page: Any, email: str, password: str = PASSWORD) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def browser_session(page: Any, live_server: Any, user: User) -> None:
+    """Give the browser tab the session of ``user``, past every login stage (MFA too)."""
+    cookie = django_settings.SESSION_COOKIE_NAME
+    session = client_for(user).cookies[cookie].value
+    page.context.add_cookies([{"name": cookie, "value": session, "url": live_server.url}])
 
 
 # --- A real SMTP server ------------------------------------------------------------------

@@ -12,7 +12,8 @@ class AssessmentsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from tandem.accounts import personal_data
-        from tandem.assessments import metrics, services
+        from tandem.assessments import matching, metrics, services
+        from tandem.directory import hooks
         from tandem.lib.metrics import register_gauge
 
         personal_data.register(
@@ -30,6 +31,8 @@ class AssessmentsConfig(AppConfig):
             description="The same results as a FHIR R4 bundle, for health records and clinics.",
         )
         register_gauge(metrics.checks_completed)
+        # The match page starts from the person's latest saved result (docs/directory.md).
+        hooks.register_saved_results(matching.results_for_matching)
         user_logged_in.connect(_keep_results_asked_for, dispatch_uid="assessments-keep-on-login")
 
 

@@ -6,9 +6,12 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from tandem.directory.content import clean_photo
 from tandem.directory.gazetteer import Town, UnknownTown, find_town
+from tandem.directory.hooks import SavedResult
 from tandem.directory.matching import MatchPreferences
 from tandem.directory.models import (
     Currency,
@@ -364,6 +367,17 @@ class SearchForm(_NearForm):
         )
 
 
+#: The match form's choice of starting from no saved result at all.
+BY_HAND = "none"
+
+
+def saved_result_label(found: SavedResult) -> str:
+    """ "3 Nov 2026: Relating styles": when it was finished (first, so a narrow list still
+    shows it), and which check."""
+    when = date_format(timezone.localtime(found.completed_at), "j M Y")
+    return f"{when}: {found.title}"
+
+
 class MatchForm(_NearForm):
     """Preferences for matching, and optionally a check's result (from the results page)."""
 
@@ -389,12 +403,33 @@ class MatchForm(_NearForm):
     )
     result = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, data: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, data: Any = None, *, saved: list[SavedResult] | None = None, **kwargs: Any
+    ) -> None:
         if data is not None and not data.get("within_km"):
             data = data.copy()
             data["within_km"] = "25"
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
+        self.saved = {found.key: found for found in saved or ()}
+        if self.saved:
+            # A signed-in person with saved results chooses which one to start from; only
+            # their own are choices, so another person's result id is refused as bad input.
+            self.fields["use"] = forms.ChoiceField(
+                label="Start from",
+                required=False,
+                choices=[
+                    *((found.key, saved_result_label(found)) for found in self.saved.values()),
+                    (BY_HAND, "None: only my preferences"),
+                ],
+            )
+
+    @property
+    def chosen(self) -> SavedResult | None:
+        """The saved result the person chose (None: a posted result, or preferences alone)."""
+        if not hasattr(self, "cleaned_data"):
+            return None
+        return self.saved.get(self.cleaned_data.get("use") or "")
 
     def clean_result(self) -> dict[str, Any] | None:
         raw = self.cleaned_data.get("result", "")

@@ -28,6 +28,7 @@ from tandem.directory.models import (
     TherapistProfile,
     TierRule,
     build_search_text,
+    shown_fee,
 )
 from tandem.directory.vocab import APPROACHES, LANGUAGES, SPECIALTIES
 
@@ -324,6 +325,11 @@ def build_profile(
         fee_couple_minor=couple_fee * 100 if couple_fee else None,
         sliding_scale_min_minor=sliding * 100 if sliding else None,
         lowest_fee_minor=lowest,
+        shown_fee_minor=shown_fee(
+            sees_individuals=sees_individuals,
+            fee_individual_minor=fee * 100 if sees_individuals else None,
+            fee_couple_minor=couple_fee * 100 if couple_fee else None,
+        ),
         accepting_new_clients=rng.random() < 0.8,
         tier=pools.rule.tier_for(
             years_in_practice=years, lowest_fee_minor=lowest, currency=currency

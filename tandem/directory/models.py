@@ -93,6 +93,16 @@ def budget_fee(*, couples: bool = False) -> Least:
 RESERVED_SLUGS = frozenset({"me", "match", "verification", "search", "new", "api"})
 
 
+def shown_fee(
+    *, sees_individuals: bool, fee_individual_minor: int | None, fee_couple_minor: int | None
+) -> int:
+    """The session fee a listing shows first: the individual fee, or the couple fee for a
+    therapist who sees only couples (0 when there is neither, as for a draft)."""
+    if sees_individuals and fee_individual_minor is not None:
+        return fee_individual_minor
+    return fee_couple_minor if fee_couple_minor is not None else 0
+
+
 def format_money(minor: int | None, currency: str) -> str:
     """``4500, "GBP"`` → ``"£45"``; pence shown only when there are any."""
     if minor is None:
@@ -235,6 +245,9 @@ class TherapistProfile(models.Model):
     fee_couple_minor = models.PositiveIntegerField(null=True, blank=True)
     sliding_scale_min_minor = models.PositiveIntegerField(null=True, blank=True)
     lowest_fee_minor = models.PositiveIntegerField(editable=False, default=0)
+    # The session fee a listing shows first (the individual fee, or the couple fee for a
+    # therapist who sees only couples): what "lowest fee" sorts by, within each currency.
+    shown_fee_minor = models.PositiveIntegerField(editable=False, default=0)
     accepting_new_clients = models.BooleanField(default=True)
     # The start of the therapist's soonest free slot, for the "soonest free slot" sort. The
     # directory only sorts by it: the booking app works it out and stores it (see
@@ -285,27 +298,35 @@ class TherapistProfile(models.Model):
                 fields=["status", "-accepting_new_clients", "id", *SEARCH_COLUMNS],
                 name="directory_best_idx",
             ),
+            # "Lowest fee" reads one currency at a time in the fee the listing shows
+            # (search.py), so the currency comes before the fee.
             models.Index(
                 fields=[
                     "status",
-                    "lowest_fee_minor",
+                    "currency",
+                    "shown_fee_minor",
                     "id",
                     "accepting_new_clients",
-                    *SEARCH_COLUMNS,
+                    *(column for column in SEARCH_COLUMNS if column != "currency"),
                 ],
-                name="directory_fee_idx",
+                name="directory_shown_fee_idx",
             ),
             models.Index(
                 fields=[
                     "status",
+                    "currency",
                     "fee_couple_minor",
                     "id",
                     "accepting_new_clients",
-                    *(column for column in SEARCH_COLUMNS if column != "fee_couple_minor"),
+                    *(
+                        column
+                        for column in SEARCH_COLUMNS
+                        if column not in ("currency", "fee_couple_minor")
+                    ),
                 ],
-                name="directory_couple_fee_idx",
+                name="directory_couple_fee_cur_idx",
             ),
-            # "Near a town" always means in person. The lowest fee rides along so "near a
+            # "Near a town" always means in person. The shown fee rides along so "near a
             # town, lowest fee first" sorts the rows in the box without reading the table.
             models.Index(
                 fields=[
@@ -315,10 +336,10 @@ class TherapistProfile(models.Model):
                     "longitude",
                     "id",
                     "accepting_new_clients",
-                    "lowest_fee_minor",
+                    "shown_fee_minor",
                     *(column for column in SEARCH_COLUMNS if column != "offers_in_person"),
                 ],
-                name="directory_near_idx",
+                name="directory_near2_idx",
             ),
             # A budget is a range in these two, so a rare one (a low fee in dollars) reads
             # only the profiles within it instead of walking a sort's index past the rest.
@@ -329,13 +350,13 @@ class TherapistProfile(models.Model):
                     budget_fee(couples=couples),
                     F("id"),
                     F("accepting_new_clients"),
-                    F("lowest_fee_minor"),
+                    F("shown_fee_minor"),
                     *(F(column) for column in SEARCH_COLUMNS if column != "currency"),
                     name=name,
                 )
                 for couples, name in (
-                    (False, "directory_budget_idx"),
-                    (True, "directory_couple_budget_idx"),
+                    (False, "directory_budget2_idx"),
+                    (True, "directory_couple_budget2_idx"),
                 )
             ),
             # "Soonest free slot": PostgreSQL's ascending order puts NULLs (nothing free) last,
@@ -380,6 +401,11 @@ class TherapistProfile(models.Model):
             if fee is not None
         ]
         self.lowest_fee_minor = min(fees) if fees else 0
+        self.shown_fee_minor = shown_fee(
+            sees_individuals=self.sees_individuals,
+            fee_individual_minor=self.fee_individual_minor,
+            fee_couple_minor=self.fee_couple_minor,
+        )
         self.tier = rule.tier_for(
             years_in_practice=self.years_in_practice,
             lowest_fee_minor=self.lowest_fee_minor,
@@ -455,6 +481,11 @@ class TherapistProfile(models.Model):
     @property
     def fee_couple_display(self) -> str:
         return self.money(self.fee_couple_minor) if self.sees_couples else ""
+
+    @property
+    def shown_fee_display(self) -> str:
+        """The session fee the listing shows first, which "lowest fee" sorts by."""
+        return self.money(self.shown_fee_minor)
 
     @property
     def sliding_scale_display(self) -> str:
@@ -557,5 +588,6 @@ __all__ = [
     "budget_fee",
     "build_search_text",
     "format_money",
+    "shown_fee",
     "unique_slug",
 ]

@@ -129,6 +129,10 @@ class SearchParams:
         if params.max_fee_minor is not None:
             whole = params.max_fee_minor / 100
             items.append(("max_fee", f"{whole:g}"))
+        if params.max_fee_minor is not None or (
+            params.sort == "fee" and params.currency != SearchParams.currency
+        ):
+            # "Lowest fee" starts from the currency: a page link keeps it.
             items.append(("currency", params.currency))
         return items
 
@@ -320,8 +324,8 @@ def _apply(queryset: TherapistProfileQuerySet, conditions: list[Any]) -> Therapi
 
 def _ordered(queryset: TherapistProfileQuerySet, params: SearchParams) -> TherapistProfileQuerySet:
     if params.sort == "fee":
-        column = "fee_couple_minor" if params.couples else "lowest_fee_minor"
-        return queryset.order_by(column, "id")
+        # One currency: the whole order is _fee_parts (the viewer's currency, then the rest).
+        return queryset.order_by("currency", fee_sort_column(params), "id")
     if params.sort == "nearest" and params.town is not None:
         # The distance the filter tests and the page shows; the "near" filter has already
         # narrowed the rows to the circle, so sorting them by the arithmetic is cheap.
@@ -333,8 +337,45 @@ def _ordered(queryset: TherapistProfileQuerySet, params: SearchParams) -> Therap
     return queryset.order_by("-accepting_new_clients", "id")
 
 
+def fee_sort_column(params: SearchParams) -> str:
+    """What "lowest fee" sorts by: the fee a listing shows first, or the couple fee when the
+    search is for couples. Sliding scales are left out: a listing shows them second."""
+    return "fee_couple_minor" if params.couples else "shown_fee_minor"
+
+
+def _fee_parts(
+    queryset: TherapistProfileQuerySet, params: SearchParams
+) -> list[TherapistProfileQuerySet]:
+    """The "lowest fee" sort keeps currencies apart: the viewer's currency first, then the rest.
+
+    £50 and $50 are not the same fee, so each currency is its own run, read in turn from
+    the index that starts with the currency and then the fee (``directory_shown_fee_idx``);
+    one ORDER BY putting a chosen currency first could not be read from an index."""
+    column = fee_sort_column(params)
+    return [
+        queryset.filter(currency=params.currency).order_by(column, "id"),
+        queryset.exclude(currency=params.currency).order_by("currency", column, "id"),
+    ]
+
+
 def fetch_page(
     queryset: TherapistProfileQuerySet, offset: int, size: int
+) -> list[TherapistProfile]:
+    return fetch_page_of_parts([queryset], offset, size)
+
+
+def _ids(parts: list[TherapistProfileQuerySet], wanted: int) -> list[tuple[int, int]]:
+    """The first ``wanted`` (id, user id) pairs of the parts, read one after the other."""
+    rows: list[tuple[int, int]] = []
+    for part in parts:
+        if len(rows) >= wanted:
+            break
+        rows.extend(part.values_list("id", "user_id")[: wanted - len(rows)])
+    return rows
+
+
+def fetch_page_of_parts(
+    parts: list[TherapistProfileQuerySet], offset: int, size: int
 ) -> list[TherapistProfile]:
     """The public rows of one page of ``queryset`` (verified profiles in a sort's order).
 
@@ -344,16 +385,14 @@ def fetch_page(
     would look up an account for every row in the sort (thousands near a city) before the
     page is cut. If an inactive account's profile is among them, which is rare, the page
     is read again with the join."""
-    rows = list(queryset.values_list("id", "user_id")[: offset + size])
+    rows = _ids(parts, offset + size)
     inactive = (
         get_user_model()
         .objects.filter(pk__in={user_id for _pk, user_id in rows}, is_active=False)
         .exists()
     )
     if inactive:
-        rows = list(
-            queryset.filter(user__is_active=True).values_list("id", "user_id")[: offset + size]
-        )
+        rows = _ids([part.filter(user__is_active=True) for part in parts], offset + size)
     ids = [pk for pk, _user_id in rows[offset:]]
     found = TherapistProfile.objects.defer("statement_html", "search_text").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
@@ -376,12 +415,13 @@ def search_profiles(params: SearchParams) -> SearchResults:
         if params.sort == "soonest"
         else TherapistProfile.objects.verified()
     )
-    queryset = _ordered(_apply(base, [condition for _n, _l, condition in active]), params)
+    filtered = _apply(base, [condition for _n, _l, condition in active])
+    parts = _fee_parts(filtered, params) if params.sort == "fee" else [_ordered(filtered, params)]
     page = max(1, min(params.page, MAX_PAGE))
     offset = (page - 1) * PAGE_SIZE
     # One row more than a page says whether there is a next page. A full count would read
     # every match, which for a rare combination of filters is the whole index.
-    rows = fetch_page(queryset, offset, PAGE_SIZE + 1)
+    rows = fetch_page_of_parts(parts, offset, PAGE_SIZE + 1)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     total, capped = offset + len(rows), more

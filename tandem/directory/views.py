@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tandem.accounts.models import Role, User
@@ -100,6 +101,15 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _with_safety(result: dict[str, Any] | None) -> dict[str, Any]:
+    """``result`` with the safety flag raised (flags that are not a list count as none)."""
+    result = dict(result or {})
+    flags = result.get("flags")
+    result["flags"] = [*(flags if isinstance(flags, list) else []), "safety"]
+    return result
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def match(request: HttpRequest) -> HttpResponse:
     data: QueryDict = request.POST.copy()
@@ -108,14 +118,25 @@ def match(request: HttpRequest) -> HttpResponse:
         # logs and referrers, safety flag and all. Preferences alone may be shared as a link.
         data = request.GET.copy()
         data.pop("result", None)
-    form = MatchForm(data or None)
+    # Signed in with saved results: start from the latest unless another (or none) is chosen.
+    saved = hooks.saved_results(request.user)
+    if saved and not data.get("result") and "use" not in data:
+        data["use"] = saved[0].key
+    form = MatchForm(data or None, saved=saved)
     matches = None
     needs = None
+    kept_safety = False
     status = 200
     if form.is_bound:
         if form.is_valid():
-            result = form.cleaned_data.get("result")
+            chosen = form.chosen
+            result = chosen.result if chosen else form.cleaned_data.get("result")
             preferences = form.to_preferences()
+            if saved and needs_from_result(saved[0].result).safety:
+                # The latest answers suggest the person may not feel safe: choosing an older
+                # result, or preferences alone, never brings couples work back (DESIGN.md §5).
+                kept_safety = not needs_from_result(result).safety
+                result = _with_safety(dict(result) if result else None)
             needs = needs_from_result(result, couples=preferences.couples)
             matches = match_therapists(result=result, preferences=preferences)
         else:
@@ -123,7 +144,14 @@ def match(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "directory/match.html",
-        {"form": form, "matches": matches, "needs": needs, "town_names": _town_names()},
+        {
+            "form": form,
+            "matches": matches,
+            "needs": needs,
+            "town_names": _town_names(),
+            "chosen": form.chosen,
+            "kept_safety": kept_safety,
+        },
         status=status,
     )
 

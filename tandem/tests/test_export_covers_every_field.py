@@ -115,6 +115,7 @@ PROFILE: dict[str, tuple[str | None, str | None]] = {
     "offers_phone": ("formats", None),
     "offers_in_person": ("formats", None),
     "lowest_fee_minor": _left_out("worked out from the fees"),
+    "shown_fee_minor": _left_out("worked out from the fees"),
     "search_text": _left_out("the profile's words, kept for search"),
     **{
         name: (name, None)

@@ -186,3 +186,37 @@ def test_on_every_width_each_figure_keeps_its_label_and_chart_text_is_legible(pa
         assert page.get_by_role("columnheader", name="Score").first.is_visible()
         assert not score_cell.inner_text().startswith("Score")
     assert_accessible(page)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_match_page_starts_from_the_saved_result_and_can_change_it(page, live_server, width):
+    from datetime import UTC, datetime
+
+    from tandem.assessments.tests.helpers import complete_check
+    from tandem.conftest import browser_session, client_for, make_user
+    from tandem.directory.tests.helpers import make_profile
+
+    make_profile(name="Fay Fitting", specialties=("codependency", "dependency", "self_esteem"))
+    casey = make_user("casey@example.com", name="Casey Client")
+    complete_check(client_for(casey), value=2)
+    Response.objects.update(completed_at=datetime(2026, 11, 3, 12, tzinfo=UTC))
+    browser_session(page, live_server, casey)
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto("/therapists/match/")
+    basis = page.locator(".match-basis")
+    assert basis.inner_text().startswith("Matched on your result of 3 Nov 2026")
+    assert page.get_by_role("heading", name="Fay Fitting").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+    basis.get_by_role("link", name="change what we match on").click()
+    assert page.url.endswith("#id_use")
+    page.get_by_label("Start from").select_option(label="None: only my preferences")
+    page.get_by_role("button", name="Suggest therapists").click()
+    assert (
+        page.locator(".match-basis")
+        .inner_text()
+        .startswith("Matched on the preferences you set, not on a saved result")
+    )

@@ -90,3 +90,34 @@ def test_the_results_page_the_search_form_and_the_api_build_the_same_preferences
     through_api = MatchPreferences.build(**wanted.dict(exclude={"near"}), town=find_town("Boston"))
     assert results.to_preferences() == directory.to_preferences() == through_api
     assert through_api.format == "in_person"
+
+
+@pytest.mark.django_db
+def test_suggestions_are_the_directorys_cards_with_fee_place_and_formats(anonymous):
+    fees = {"fee_individual_minor": 6500, "sliding_scale_min_minor": 3000}
+    make_profile(name="Fay Fitting", town="York", offers_phone=True, **fees)
+    complete_check(anonymous, value=2)
+    url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
+    text = anonymous.get(url).content.decode()
+    assert '<article class="listing" aria-labelledby="listing-' in text
+    assert "Individual £65" in text and "sliding scale from £30" in text
+    assert "<span>York</span>" in text
+    assert "<span>Video, Phone, In person</span>" in text
+    assert 'aria-label="Why we suggest Fay Fitting"' in text
+
+
+@pytest.mark.django_db
+def test_the_budget_is_in_the_currency_the_person_chooses(anonymous):
+    make_profile(name="Dana Dollars", town="Boston", fee_individual_minor=9000)
+    make_profile(name="Polly Pounds", town="Leeds", fee_individual_minor=9000)
+    complete_check(anonymous, value=2)
+    url = reverse("assessments:therapists", args=[Response.objects.get().public_id])
+    page = anonymous.get(url, {"budget": "100", "currency": "USD"})
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Dana Dollars" in text and "Polly Pounds" not in text
+    assert "Within your budget ($90 a session)" in text
+    assert '<option value="USD" selected>' in text
+    in_pounds = anonymous.get(url, {"budget": "100", "currency": "GBP"}).content.decode()
+    assert "Polly Pounds" in in_pounds and "Dana Dollars" not in in_pounds
+    assert anonymous.get(url, {"budget": "100", "currency": "EUR"}).status_code == 400

@@ -66,3 +66,21 @@ def test_everything_on_the_page_is_inside_a_landmark(page, width):
         "link", name="Exit this page"
     )
     assert exit_link.is_visible()
+
+
+def test_at_1280_px_a_signed_in_clients_header_is_one_line(page, live_server):
+    from tandem.conftest import browser_session, make_user
+
+    browser_session(page, live_server, make_user("casey@example.com", name="Casey Client"))
+    page.goto("/")
+
+    brand = page.locator(".site-header .brand").bounding_box()
+    links = page.locator(".site-header .site-nav li")
+    assert brand is not None and links.count() >= 8
+    boxes = [links.nth(index).bounding_box() for index in range(links.count())]
+    tops = {round(box["y"]) for box in boxes}
+    # One line: every item of the menu sits on the brand's row.
+    assert max(tops) - min(tops) <= 4, tops
+    assert abs(min(tops) - brand["y"]) <= brand["height"]
+    assert page.locator(".site-header").bounding_box()["height"] <= 72
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280

@@ -104,7 +104,11 @@ def test_the_report_appears_for_both_once_both_have_answered_and_both_are_told_o
     assert "Parker Partner feels they give more time." in casey_page
     assert "They differ" in casey_page
     assert "Things to try together" in casey_page
-    assert '<svg class="chart"' in casey_page and '<table class="figures">' in casey_page
+    assert (
+        '<svg class="chart chart--wide"' in casey_page
+        and '<svg class="chart chart--narrow"' in casey_page
+        and '<table class="figures">' in casey_page
+    )
     # Neither partner's answers or individual results are on it.
     assert "Me, much more" not in casey_page and "Your results:" not in casey_page
     assert "Find a couples therapist" in casey_page
@@ -175,3 +179,27 @@ def test_find_a_couples_therapist_adds_both_shares_and_keeps_shared_formats(
     needs = couple_needs(list(Member.objects.filter(couple=couple)))
     assert needs.budget_minor == 7000 and needs.formats == ("video",)
     assert casey.get(url).status_code == 200
+
+
+def test_couple_suggestions_are_the_directorys_cards(
+    couple: Any, client_user: Any, partner_user: Any
+) -> None:
+    from tandem.directory.tests.helpers import make_profile
+
+    make_profile(
+        name="Cory Couples",
+        specialties=("couples", "communication"),
+        town="York",
+        sees_couples=True,
+        fee_couple_minor=6000,
+    )
+    casey, parker = client_for(client_user), client_for(partner_user)
+    url = reverse("couples:therapists", args=[couple.public_id])
+    answer_all(casey, couple)
+    answer_all(parker, couple)
+    casey.post(url, {"budget_share": "40", "formats": ["video"]})
+    parker.post(url, {"budget_share": "30", "formats": ["video"]})
+    text = parker.get(url).content.decode()
+    assert '<article class="listing" aria-labelledby="listing-' in text
+    assert "Couple £60" in text and "<span>York</span>" in text
+    assert 'aria-label="Why we suggest Cory Couples"' in text

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tandem.assessments.flow import check_flow
 from tandem.assessments.tests.helpers import answers_for
+from tandem.assessments.tests.test_browser import RENDERED_FONT_SIZES
 from tandem.conftest import PASSWORD, assert_accessible, browser_login, make_user, message_text
 
 pytestmark = pytest.mark.browser
@@ -177,3 +178,34 @@ def test_when_the_partner_raises_the_safety_flag_the_other_sees_only_the_neutral
     assert "safety" not in message_text(ended[0]).lower()
     page.goto("/couples/")
     assert page.get_by_text("Your couple check has ended.").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [320, 390, 800, 1280])
+def test_the_couple_charts_text_is_at_least_12_px_at_every_width(
+    page: Any, live_server: Any, width: int
+) -> None:
+    from tandem.conftest import browser_session, client_for
+    from tandem.couples.tests.helpers import active_couple, answer_all
+
+    casey = make_user("casey@example.com", name="Casey")
+    parker = make_user("parker@example.com", name="Parker")
+    couple = active_couple(casey, parker)
+    answer_all(client_for(casey), couple, lean="high")
+    answer_all(client_for(parker), couple)
+    browser_session(page, live_server, casey)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(couple.get_absolute_url())
+
+    assert page.get_by_role("heading", name="Your couple report").is_visible()
+    sizes = page.evaluate(RENDERED_FONT_SIZES)
+    assert len(sizes) >= 8 and min(sizes) >= 12, sorted(sizes)[:3]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # Nothing drawn outside the chart: every text's box is inside its drawing's box.
+    outside = page.evaluate("""() => [...document.querySelectorAll('svg.chart')]
+        .filter(svg => svg.getClientRects().length > 0)
+        .flatMap(svg => { const frame = svg.getBoundingClientRect();
+            return [...svg.querySelectorAll('text')].map(t => t.getBoundingClientRect())
+                .filter(b => b.left < frame.left - 1 || b.right > frame.right + 1); })
+        .length""")
+    assert outside == 0

@@ -104,7 +104,81 @@ def test_sorting_by_fee_puts_the_lowest_first():
     make_profile(name="Dear", fee_individual_minor=9000)
     make_profile(name="Cheap", fee_individual_minor=4000)
     make_profile(name="Sliding", fee_individual_minor=8000, sliding_scale_min_minor=2500)
-    assert _names(_search(sort="fee")) == ["Sliding", "Cheap", "Dear"]
+    assert _names(_search(sort="fee")) == ["Cheap", "Sliding", "Dear"]
+
+
+def _cards(results) -> list[str]:
+    """Each card's name and the fee the card shows first (the couple fee for couples)."""
+    return [
+        f"{listing.profile.name} {listing.profile.shown_fee_display}"
+        for listing in results.listings
+    ]
+
+
+def _mixed_fees() -> None:
+    make_profile(name="Sixty", fee_individual_minor=6000)
+    make_profile(name="Seventy-five", fee_individual_minor=7500, sliding_scale_min_minor=2000)
+    make_profile(name="Dollars 110", currency="USD", fee_individual_minor=11000)
+    make_profile(name="Fifty", fee_individual_minor=5000)
+    make_profile(
+        name="Dollars 90", currency="USD", fee_individual_minor=9000, sliding_scale_min_minor=1000
+    )
+    make_profile(
+        name="Couples only",
+        sees_individuals=False,
+        sees_couples=True,
+        fee_individual_minor=None,
+        fee_couple_minor=6500,
+    )
+
+
+def test_the_lowest_fee_sort_follows_the_fee_on_the_card_in_the_viewers_currency_first():
+    _mixed_fees()
+    assert _cards(_search(sort="fee")) == [
+        "Fifty £50",
+        "Sixty £60",
+        "Couples only £65",
+        "Seventy-five £75",  # its sliding scale from £20 is not the fee the card shows
+        "Dollars 90 $90",
+        "Dollars 110 $110",
+    ]
+    assert _cards(_search(sort="fee", currency="USD")) == [
+        "Dollars 90 $90",
+        "Dollars 110 $110",
+        "Fifty £50",
+        "Sixty £60",
+        "Couples only £65",
+        "Seventy-five £75",
+    ]
+
+
+def test_the_lowest_fee_sort_for_couples_follows_the_couple_fee_by_currency():
+    make_profile(name="Couple £90", sees_couples=True, fee_couple_minor=9000)
+    make_profile(name="Couple $80", currency="USD", sees_couples=True, fee_couple_minor=8000)
+    make_profile(
+        name="Couple £70",
+        sees_couples=True,
+        fee_couple_minor=7000,
+        fee_individual_minor=3000,
+    )
+    assert _names(_search(sort="fee", couples="1")) == ["Couple £70", "Couple £90", "Couple $80"]
+    assert _names(_search(sort="fee", couples="1", currency="USD")) == [
+        "Couple $80",
+        "Couple £70",
+        "Couple £90",
+    ]
+
+
+def test_the_lowest_fee_sort_pages_across_the_currencies():
+    for number in range(PAGE_SIZE - 2):
+        make_profile(name=f"Pounds {number:02d}", fee_individual_minor=5000 + number)
+    for number in range(5):
+        make_profile(name=f"Dollars {number}", currency="USD", fee_individual_minor=4000 + number)
+    first = _names(_search(sort="fee"))
+    second = _names(_search(sort="fee", page="2"))
+    assert first[-2:] == ["Dollars 0", "Dollars 1"]
+    assert second == ["Dollars 2", "Dollars 3", "Dollars 4"]
+    assert "currency=USD" in _search(sort="fee", currency="USD").params.querystring(page=2)
 
 
 def test_best_match_never_ranks_by_tier():
@@ -210,3 +284,10 @@ def test_the_results_fragment_and_the_page_are_cached_apart(anonymous):
     response = anonymous.get("/therapists/", HTTP_HX_REQUEST="true")
 
     assert "HX-Request" in response["Vary"]
+
+
+def test_the_search_page_says_what_the_lowest_fee_sort_uses(anonymous):
+    page = anonymous.get("/therapists/?sort=fee&currency=USD")
+    assert page.status_code == 200
+    assert 'aria-describedby="sort-hint"' in page.content.decode()
+    assert "Lowest fee: the session fee each listing shows" in page.content.decode()
