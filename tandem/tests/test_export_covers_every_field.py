@@ -116,6 +116,8 @@ PROFILE: dict[str, tuple[str | None, str | None]] = {
     "offers_in_person": ("formats", None),
     "lowest_fee_minor": _left_out("worked out from the fees"),
     "shown_fee_minor": _left_out("worked out from the fees"),
+    "next_free_at": _left_out("worked out from the hours and bookings, for the soonest sort"),
+    "next_free_checked_at": _left_out("when the soonest free slot was worked out"),
     "search_text": _left_out("the profile's words, kept for search"),
     **{
         name: (name, None)

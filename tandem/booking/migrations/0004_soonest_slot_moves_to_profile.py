@@ -32,7 +32,7 @@ def copy_to_settings(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("booking", "0003_booking_partner_alter_booking_cancelled_by_and_more"),
-        ("directory", "0005_soonest_slot_on_profile"),
+        ("directory", "0006_soonest_slot_on_profile"),
     ]
 
     operations = [

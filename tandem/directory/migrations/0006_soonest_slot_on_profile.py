@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0004_search_on_rare_values"),
+        ("directory", "0005_listing_fee_sort"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
