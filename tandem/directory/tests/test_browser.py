@@ -168,6 +168,8 @@ def test_a_visitor_searches_with_filters_and_gets_matches_from_a_check_result(pa
 
     page.get_by_label("Works with").select_option("codependency")
     page.get_by_role("button", name="Show therapists").click()
+    # is_visible() does not wait: wait for the filtered page before looking at it.
+    page.wait_for_url("**specialty=codependency**")
     assert page.get_by_role("heading", name="1 therapist", exact=True).is_visible()
     assert page.get_by_role("link", name="Alder Applewhite").is_visible()
     assert "specialty=codependency" in page.url  # the address can be shared
