@@ -8,9 +8,9 @@ import re
 import pytest
 from django.test import Client
 
-from tandem.assessments import pages
+from tandem.assessments import pages, presentation
 from tandem.assessments.flow import check_flow
-from tandem.assessments.tests.helpers import section_post, section_url
+from tandem.assessments.tests.helpers import complete_check, section_post, section_url
 
 SLUG = "relating-styles"
 
@@ -90,3 +90,44 @@ def test_a_value_the_question_does_not_offer_is_shown_unchecked_and_not_kept():
     assert " checked" not in html
     assert all(999 not in variants for variants in pages._QUESTIONS.values())
     assert len(pages._QUESTIONS) <= before + 1
+
+
+def _scores(html: str) -> list[str]:
+    return re.findall(r'<span class="figures__label">Score: </span>([^<]*)</td>', html)
+
+
+def test_two_visitors_results_show_each_their_own_scores_and_plan():
+    high, low = Client(), Client()
+    high_url = complete_check(high, lean="high")
+    low_url = complete_check(low, lean="low")
+    high.get(high_url)  # the result page is built once for one person before the other's
+
+    high_page = high.get(high_url).content.decode()
+    low_page = low.get(low_url).content.decode()
+
+    scales = check_flow(SLUG).instrument.scales
+    assert _scores(high_page)[: len(scales)] == ["100"] * len(scales)
+    assert _scores(low_page)[: len(scales)] == ["0"] * len(scales)
+    assert low.get(high_url).status_code == 404  # and neither can open the other's
+
+
+def test_the_scales_table_escapes_what_it_shows_from_a_result():
+    view = presentation.result_view(
+        {
+            "instrument": {"slug": SLUG, "title": "A check"},
+            "scales": {
+                "x": {
+                    "title": "<b>bold</b>",
+                    "description": "a & b",
+                    "score": None,
+                    "not_scored_reason": "<i>few</i>",
+                }
+            },
+        }
+    )
+
+    html = presentation.scales_table_html(view)
+
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "a &amp; b" in html
+    assert "&lt;i&gt;few&lt;/i&gt;" in html and "<b>" not in html and "<i>" not in html
+    assert "Not scored" in html
