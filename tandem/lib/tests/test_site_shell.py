@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
 
-from tandem.conftest import client_for
-
 pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    http = Client()
+    http.force_login(user)
+    return http
+
 
 CURRENT = re.compile(r'<a href="([^"]+)" aria-current="page">')
 
