@@ -6,11 +6,14 @@ import dataclasses
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils.html import escape
 
 from tandem.assessments import pages, presentation
 from tandem.assessments.flow import check_flow
 from tandem.assessments.tests.helpers import complete_check, section_post, section_url
+from tandem.instruments import library
 
 SLUG = "relating-styles"
 
@@ -131,3 +134,26 @@ def test_the_scales_table_escapes_what_it_shows_from_a_result():
     assert "&lt;b&gt;bold&lt;/b&gt;" in html and "a &amp; b" in html
     assert "&lt;i&gt;few&lt;/i&gt;" in html and "<b>" not in html and "<i>" not in html
     assert "Not scored" in html
+
+
+def _plan_html(reasons: list[str]) -> str:
+    view = presentation.result_view(
+        {
+            "instrument": {"slug": SLUG, "title": "A check"},
+            "plan": [{"strategy": "self_esteem", "reasons": reasons}],
+        }
+    )
+    return render_to_string("assessments/_plan.html", {"view": view})
+
+
+def test_a_plan_step_shows_the_strategys_guidance_with_each_persons_own_reasons():
+    strategy = library.strategies()["self_esteem"]
+
+    first = _plan_html(["Your self-worth score is low."])
+    second = _plan_html(["You said you rarely ask for help."])
+
+    for html in (first, second):
+        assert escape(strategy.why) in html
+        assert all(escape(exercise) in html for exercise in strategy.exercises)
+    assert "Your self-worth score is low." in first and "rarely ask" not in first
+    assert "rarely ask" in second and "self-worth score is low" not in second
