@@ -6,15 +6,83 @@ the same form; only where the form posts to and where the breadcrumb leads diffe
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from tandem.assessments.flow import CheckFlow, FlowSection
 from tandem.assessments.forms import ACTION_FIELD, Action, SectionForm
+from tandem.instruments import Item
 
-__all__ = ["UNANSWERED", "form_problems", "section_page"]
+__all__ = ["UNANSWERED", "form_problems", "question_html", "section_page"]
 
 UNANSWERED = "Choose an answer for this question."
+QUESTION_TEMPLATE = "assessments/_question.html"
+
+#: One question's fieldset for each answer it can have (``None``: not answered), by instrument
+#: slug and version, section, item, number on the page and language. The key and the HTML hold
+#: only the instrument's own text, the same for everyone: a person's answer only picks one of
+#: the variants, so nothing of anyone's answers is kept. An instrument's text cannot change
+#: without a new version (DESIGN.md section 4), so entries never go stale; there are as many as
+#: the library has questions, so the mapping stays small. Per process rather than in the shared
+#: cache: a lookup here is a dictionary access, one in Redis a round trip and an unpickling.
+_QUESTIONS: dict[tuple[Any, ...], dict[int | None, SafeString]] = {}
+
+
+def _render_question(
+    flow_section: FlowSection, item: Item, number: int, value: int | None, error: str
+) -> SafeString:
+    options = [
+        {
+            "id": f"q-{item.id}-{position}",
+            "value": str(option.value),
+            "label": option.label,
+            "checked": value == option.value,
+        }
+        for position, option in enumerate(item.response.options)
+    ]
+    return SafeString(
+        get_template(QUESTION_TEMPLATE).render(
+            {
+                "item": item,
+                "number": str(number),
+                "value": value,
+                "options": options,
+                "is_scale": len(options) > 3,
+                "error": error,
+                "answers_required": flow_section.answers_required,
+            }
+        )
+    )
+
+
+def question_html(
+    flow_section: FlowSection, item: Item, number: int, value: int | None, error: str = ""
+) -> SafeString:
+    """One question's fieldset, with ``value`` checked and ``error`` (if any) shown.
+
+    A question without an error is rendered once per process for each of its answers
+    (``_QUESTIONS``); one with an error, or with a value it does not offer, every time.
+    """
+    if error:
+        return _render_question(flow_section, item, number, value, error)
+    owner = flow_section.owner
+    key = (owner.slug, owner.version, flow_section.id, item.id, number, get_language())
+    variants = _QUESTIONS.get(key)
+    if variants is None:
+        variants = {
+            answer: _render_question(flow_section, item, number, answer, "")
+            for answer in (None, *item.response.values)
+        }
+        _QUESTIONS[key] = variants
+    html = variants.get(value)
+    if html is None:
+        return _render_question(flow_section, item, number, value, "")
+    return html
 
 
 def form_problems(
@@ -50,26 +118,13 @@ def section_page(
     errors = errors or {}
     questions = []
     for number, item in enumerate(flow_section.items, start=1):
-        value = answers.get(item.id)
-        # Ids and values come ready as text: the page is on the hot path, and a template
-        # spends more on looking up and localising each number than on the rest of an option.
-        options = [
-            {
-                "id": f"q-{item.id}-{position}",
-                "value": str(option.value),
-                "label": option.label,
-                "checked": value == option.value,
-            }
-            for position, option in enumerate(item.response.options)
-        ]
+        error = errors.get(item.id, "")
         questions.append(
             {
                 "number": str(number),
                 "item": item,
-                "value": value,
-                "options": options,
-                "is_scale": len(options) > 3,
-                "error": errors.get(item.id, ""),
+                "error": error,
+                "html": question_html(flow_section, item, number, answers.get(item.id), error),
             }
         )
     previous = flow.before(flow_section)
