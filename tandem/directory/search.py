@@ -350,12 +350,14 @@ def _fee_parts(
 
     £50 and $50 are not the same fee, so each currency is its own run, read in turn from
     the index that starts with the currency and then the fee (``directory_shown_fee_idx``);
-    one ORDER BY putting a chosen currency first could not be read from an index."""
+    one ORDER BY putting a chosen currency first could not be read from an index. A budget is
+    in one currency and already keeps to it, so with a budget there is no second run: asking
+    for it would walk an index for rows the budget has ruled out."""
     column = fee_sort_column(params)
-    return [
-        queryset.filter(currency=params.currency).order_by(column, "id"),
-        queryset.exclude(currency=params.currency).order_by("currency", column, "id"),
-    ]
+    mine = queryset.filter(currency=params.currency).order_by(column, "id")
+    if params.max_fee_minor is not None:
+        return [mine]
+    return [mine, queryset.exclude(currency=params.currency).order_by("currency", column, "id")]
 
 
 def fetch_page(
