@@ -68,10 +68,12 @@ def test_everything_on_the_page_is_inside_a_landmark(page, width):
     assert exit_link.is_visible()
 
 
-def test_at_1280_px_a_signed_in_clients_header_is_one_line(page, live_server):
+@pytest.mark.parametrize("role", ["client", "therapist", "verifier", "editor"])
+def test_at_1280_px_a_signed_in_persons_header_is_one_line(page, live_server, role):
     from tandem.conftest import browser_session, make_user
 
-    browser_session(page, live_server, make_user("casey@example.com", name="Casey Client"))
+    person = make_user(f"{role}@example.com", role=role, name=f"Casey {role.title()}", mfa=True)
+    browser_session(page, live_server, person)
     page.goto("/")
 
     brand = page.locator(".site-header .brand").bounding_box()
