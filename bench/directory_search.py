@@ -212,7 +212,10 @@ def _store_soonest_slots() -> datetime.datetime:
                 "next_free_at = CASE WHEN abs(random()) % 10 < 7 THEN strftime("
                 "'%Y-%m-%d %H:%M:%f', 'now', '+' || (abs(random()) % 43200) || ' minutes') END"
             )
-        cursor.execute("ANALYZE directory_therapistprofile")
+        # VACUUM, not only ANALYZE: the UPDATE rewrote every row, and until the visibility map
+        # is set again the searches' index-only scans fetch every row from the table.
+        postgres = connection.vendor == "postgresql"
+        cursor.execute("VACUUM (ANALYZE) directory_therapistprofile" if postgres else "ANALYZE")
     stored = TherapistProfile.objects.aggregate(at=Max("next_free_checked_at"))["at"]
     assert stored is not None
     return stored
