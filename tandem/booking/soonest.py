@@ -87,7 +87,7 @@ def refresh_next_free(profile_ids: Iterable[int], now: datetime | None = None) -
     TherapistProfile.objects.bulk_update(rows, ["next_free_at", "next_free_checked_at"])
 
 
-def stale_settings(now: datetime) -> Q:
+def stale_slots(now: datetime) -> Q:
     """Profiles whose stored soonest slot may be wrong by now."""
     return (
         Q(next_free_checked_at__isnull=True)
@@ -97,6 +97,7 @@ def stale_settings(now: datetime) -> Q:
 
 
 def _is_stale(next_free_at: datetime | None, checked_at: datetime | None, now: datetime) -> bool:
+    """:func:`stale_slots` for one row already read (the sort's top rows)."""
     return (
         checked_at is None
         or checked_at < now - STALE_AFTER

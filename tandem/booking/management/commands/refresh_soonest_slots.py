@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tandem.booking.soonest import refresh_next_free, stale_settings
+from tandem.booking.soonest import refresh_next_free, stale_slots
 from tandem.directory.models import TherapistProfile
 
 BATCH = 200
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         ids = list(
-            TherapistProfile.objects.filter(stale_settings(now), booking_settings__isnull=False)
+            TherapistProfile.objects.filter(stale_slots(now), booking_settings__isnull=False)
             .order_by("pk")
             .values_list("pk", flat=True)
         )
